@@ -1,0 +1,5 @@
+import sys
+
+from ingest.cli import main
+
+raise SystemExit(main(["serve", *sys.argv[1:]]))

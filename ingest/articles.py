@@ -1,0 +1,176 @@
+"""From a RawDocument to an Article: clean text, outlet, title, author, language, published."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from . import boilerplate, dates, outlets
+from .formats import RawDocument
+from .html import fragment_text, read_page
+from .models import Article
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the user told ingest (--outlet, --published, --lang): used where the input is silent."""
+
+    outlet: str | None = None
+    published: date | None = None
+    language: str | None = None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
+
+
+def safe_url(value: str | None) -> str | None:
+    """Only http(s) URLs are kept: anything else (javascript:, data:) is dropped."""
+    if not value:
+        return None
+    value = value.strip()
+    return value if urlsplit(value).scheme in ("http", "https") else None
+
+
+def detect_language(text: str) -> str | None:
+    import py3langid
+
+    sample = text[:3000]
+    if len(sample.strip()) < 20:
+        return None
+    code, _score = py3langid.classify(sample)
+    return str(code)
+
+
+def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: str | None) -> str:
+    """'Headline | Reuters' -> 'Headline': only an outlet's name is cut, never a headline's part."""
+    names = {n.casefold() for n in ([outlet.name, *outlet.aliases, *outlet.domains]
+                                     if outlet else [])}
+    if outlet_name:
+        names.add(outlet_name.casefold())
+
+    def is_site(part: str) -> bool:
+        return part.strip().casefold() in names
+
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    start, end = 0, len(title)
+    for sep in reversed(separators):
+        if not is_site(title[sep.end():end]):
+            break
+        end = sep.start()
+    for sep in separators:
+        if sep.end() > end or not is_site(title[start:sep.start()]):
+            break
+        start = sep.end()
+    return title[start:end].strip()
+
+
+def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date | None, str]:
+    """A publication date opening the text ("Wed 05 Apr 2017 ...", "Published June 4 2016")."""
+    head = text[:120]
+    for mention in dates.find_dates(head, None, language, day_first):
+        prefix = head[:mention.start]
+        if mention.precision == "day" and mention.date and len(prefix.split()) <= 4 \
+                and not re.search(r"[.!?]", prefix):
+            return mention.date, text[mention.end:].lstrip(" ,.:-–—|\n")
+        break
+    return None, text
+
+
+def build_article(doc: RawDocument, hints: Hints) -> Article:
+    fields = dict(doc.fields)
+    captions: list[str] = []
+    datelines: list[str] = []
+    title: str | None = fields.get("title")
+    author: str | None = fields.get("author")
+    site_name: str | None = fields.get("outlet")
+    url = safe_url(fields.get("url"))
+    language = fields.get("language", "")[:2].lower() or None
+    published_value = fields.get("published")
+    cue_text: list[str] = []
+
+    if doc.kind == "html":
+        page = read_page(doc.content)
+        text = page.text
+        captions = page.captions
+        title = title or page.title
+        author = author or page.author
+        site_name = site_name or page.site_name
+        url = url or safe_url(page.url)
+        language = language or page.language
+        published_value = published_value or page.published
+        cue_text = []
+    else:
+        raw = fragment_text(doc.content) if doc.content_is_html else doc.content
+        cleaned = boilerplate.clean(raw)
+        text = cleaned.text
+        captions = cleaned.captions
+        title = title or cleaned.title
+        author = author or cleaned.author
+        datelines = cleaned.datelines
+        cue_text = cleaned.dropped
+
+    language = language or hints.language or detect_language(text) or "en"
+
+    # Outlet: the input's own metadata or URL, else the hint, else cues in the text.
+    outlet = outlets.by_name(site_name) if site_name else None
+    if outlet is None and url:
+        outlet = outlets.by_domain(url)
+    if outlet is None and fields.get("outlet_url"):
+        outlet = outlets.by_domain(fields["outlet_url"])
+    slug: str | None = outlet.slug if outlet else None
+    name: str | None = outlet.name if outlet else None
+    if slug is None and site_name and outlets.slugify(site_name):
+        slug, name = outlets.slugify(site_name), site_name
+    if slug is None and hints.outlet:
+        hinted = outlets.by_name(hints.outlet)
+        slug = hinted.slug if hinted else outlets.slugify(hints.outlet) or None
+        name = hinted.name if hinted else hints.outlet
+        outlet = hinted
+    if slug is None:
+        outlet = outlets.from_cues(cue_text, text)
+        if outlet:
+            slug, name = outlet.slug, outlet.name
+    if slug is None and url:
+        slug = outlets.domain_slug(url)
+        name = urlsplit(url).hostname
+    day_first = (outlet.date_order != "MDY") if outlet else language != "en"
+
+    # Publication date: metadata, a dateline in the text, the URL, the hint.
+    published: date | None = None
+    basis: str | None = None
+    if published_value:
+        published = dates.parse_date(published_value, language, day_first)
+        basis = "metadata" if published else None
+    for line in datelines:
+        if published is not None:
+            break
+        published = next(dates.iter_full_dates(line, language, day_first), None)
+        basis = "text" if published else None
+    lead_date, rest = _leading_dateline(text, language, day_first)
+    if lead_date is not None:
+        text = rest  # a dateline opening the text is not part of the article, nor an event
+        if published is None:
+            published, basis = lead_date, "text"
+    if published is None and url:
+        found = _URL_DATE.search(urlsplit(url).path)
+        if found:
+            published = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+            basis = "url"
+    if published is None and hints.published:
+        published, basis = hints.published, "given"
+
+    if title:
+        title = strip_site_suffix(re.sub(r"\s+", " ", title).strip(), outlet, name)
+        # A title repeated as the text's first line is not body text.
+        first, _, remainder = text.partition("\n")
+        if first.strip().casefold() == title.casefold():
+            text = remainder.lstrip("\n")
+    return Article(
+        source=doc.source, text=text.strip(), url=url, outlet=slug, outlet_name=name,
+        title=title or None, author=author or None,
+        published=published.isoformat() if published else None, published_basis=basis,
+        language=language, captions=captions,
+    )

@@ -1,0 +1,296 @@
+"""Dates: finding date expressions in text and resolving them against the publication date.
+
+The only module that imports dateparser. Every resolution takes the article's publication date
+as its base (never today's date) and a fixed timezone, so results do not depend on the machine
+or the day it runs. A cheap per-language candidate pass (ingest/data/dates.toml: months,
+weekdays, relative words) finds expressions; bare numbers, times, "now" and counts never match.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from .lexicons import load_toml
+
+LANGUAGES = ("en", "ru", "uk", "fr", "de", "ar", "tr")
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+FUTURE_SLACK = timedelta(days=7)  # announced events may lie a few days after publication
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression in a text and the period it denotes."""
+
+    start: int
+    end: int
+    text: str
+    date: dt.date | None
+    date_end: dt.date | None
+    precision: str | None  # day | week | month | year, None when unresolvable
+    duration: bool = False  # "since 2011": the start of a period, not an event date
+
+    @property
+    def iso(self) -> tuple[str | None, str | None]:
+        return (self.date.isoformat() if self.date else None,
+                self.date_end.isoformat() if self.date_end else None)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    pattern: re.Pattern[str]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, tuple[str, int]]
+    language: str
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+
+
+@cache
+def _lexicon(language: str) -> _Lexicon:
+    table = load_toml("dates.toml")[language if language in LANGUAGES else "en"]
+    months = {f.casefold(): i + 1 for i, forms in enumerate(table["months"]) for f in forms}
+    weekdays = {f.casefold(): i for i, forms in enumerate(table["weekdays"]) for f in forms}
+    relative = {k.casefold(): (v[0], int(v[1])) for k, v in table["relative"].items()}
+    month = rf"(?:{_alternation(list(months))})\.?"
+    suffix = r"(?:['’][^\W\d_]+)?"  # Turkish case endings: Nisan'da, Cuma'yı
+    day = r"(?:[0-3]?\d)(?:st|nd|rd|th|er|\.|-го|-е|-я)?"
+    year = r"(?:19|20)\d{2}(?:\s?(?:года|году|г\.|року|р\.|yılı|yılında))?"
+    rng = rf"\s*(?:{_alternation(table['range_words'])})\s*"
+    prep = rf"(?:(?:{_alternation(table['prepositions'])})\s+)?" if table["prepositions"] else ""
+    month_prefix = _alternation(table["month_only_prefixes"]) if table["month_only_prefixes"] \
+        else r"(?!x)x"
+    between = r"(?:between|entre|zwischen|между|між|بين|from|du|vom|с|з|من)\s+"
+    patterns = {
+        "iso": r"(?P<iso_y>(?:19|20)\d{2})-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)(?!\d)",
+        "num": r"(?P<num_a>[0-3]?\d)[./](?P<num_b>[01]?\d)[./](?P<num_y>(?:19|20)\d{2})(?!\d)",
+        "drange": rf"(?:{between})?{prep}(?P<dr_d1>{day}){rng}(?P<dr_d2>{day})\s+"
+                  rf"(?P<dr_m>{month}){suffix}(?:,?\s+(?P<dr_y>{year}))?",
+        "mrange": rf"(?:{between})?(?P<mr_m>{month})\s+(?P<mr_d1>{day}){rng}(?P<mr_d2>{day})"
+                  rf"(?!\d)(?:,?\s+(?P<mr_y>{year}))?",
+        "dmy": rf"{prep}(?P<dmy_d>{day})\s+(?:de\s+)?(?P<dmy_m>{month}){suffix}"
+               rf"(?:,?\s+(?P<dmy_y>{year}))?",
+        "mdy": rf"{prep}(?P<mdy_m>{month})\s+(?P<mdy_d>{day})(?!\d)(?:,?\s+(?P<mdy_y>{year}))?",
+        "my": rf"(?:(?:{month_prefix})\s+)?(?P<my_m>{month}){suffix}\s+(?P<my_y>{year})",
+        "mo": rf"(?P<mo_pre>{month_prefix})\s+(?P<mo_m>{month}){suffix}",
+        "rel": rf"(?P<rel_w>{_alternation(list(table['relative']))})",
+        "wd": rf"{prep}(?P<wd_w>{_alternation(list(weekdays))}){suffix}",
+        "yr": r"(?P<yr_pre>in|since|en|depuis|seit|im jahr|в|с|у|з|منذ|عام|في)\s+"
+              r"(?P<yr_y>(?:19|20)\d{2})(?!\d)(?:\s?(?:года|году|г\.|року|р\.))?",
+    }
+    combined = "|".join(f"(?P<{name}>{body})" for name, body in patterns.items())
+    pattern = re.compile(rf"(?<![\w/.-])(?:{combined})(?![^\W_])", re.IGNORECASE)
+    return _Lexicon(pattern, months, weekdays, relative, language)
+
+
+def _int(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))  # type: ignore[union-attr]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_yearless(month: int, day: int, published: date | None) -> date | None:
+    """The nearest such day not after publication (a few days ahead allowed)."""
+    if published is None:
+        return None
+    for year in (published.year + 1, published.year, published.year - 1, published.year - 2):
+        found = _safe_date(year, month, day)
+        if found and found <= published + FUTURE_SLACK:
+            return found
+    return None
+
+
+def resolve_weekday(weekday: int, published: date | None) -> date | None:
+    """The most recent such weekday on or before publication (the same day if published then)."""
+    if published is None:
+        return None
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _month_bounds(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _relative(unit: str, offset: int, published: date) -> tuple[date, date, str]:
+    if unit == "day":
+        day = published + timedelta(days=offset)
+        return day, day, "day"
+    if unit == "week":
+        monday = published - timedelta(days=published.weekday()) + timedelta(weeks=offset)
+        return monday, monday + timedelta(days=6), "week"
+    if unit == "month":
+        month_index = published.year * 12 + published.month - 1 + offset
+        first, last = _month_bounds(month_index // 12, month_index % 12 + 1)
+        return first, last, "month"
+    year = published.year + offset
+    return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+def _month_of(lex: _Lexicon, text: str) -> int:
+    key = text.rstrip(".").casefold()
+    return lex.months.get(key) or lex.months[re.sub(r"['’].*$", "", key)]
+
+
+def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first: bool
+             ) -> tuple[date | None, date | None, str | None, bool] | None:
+    g = m.groupdict()
+    kind = m.lastgroup
+    if kind == "iso":
+        d = _safe_date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))
+        return (d, d, "day", False) if d else None
+    if kind == "num":
+        a, b = int(g["num_a"]), int(g["num_b"])
+        day, month = (a, b) if day_first or b > 12 else (b, a)
+        d = _safe_date(int(g["num_y"]), month, day)
+        return (d, d, "day", False) if d else None
+    if kind in ("drange", "mrange"):
+        p = "dr" if kind == "drange" else "mr"
+        month = _month_of(lex, g[f"{p}_m"])
+        d1, d2 = _int(g[f"{p}_d1"]), _int(g[f"{p}_d2"])
+        if not 1 <= d1 <= 31 or not 1 <= d2 <= 31 or d2 < d1:
+            return None
+        if g[f"{p}_y"]:
+            start, end = _safe_date(_int(g[f"{p}_y"]), month, d1), \
+                _safe_date(_int(g[f"{p}_y"]), month, d2)
+        else:
+            end = resolve_yearless(month, d2, published)
+            start = _safe_date(end.year, month, d1) if end else None
+        return (start, end, "day", False) if start and end else (None, None, None, False)
+    if kind in ("dmy", "mdy"):
+        month = _month_of(lex, g[f"{kind}_m"])
+        day = _int(g[f"{kind}_d"])
+        if not 1 <= day <= 31:
+            return None
+        if g[f"{kind}_y"]:
+            d = _safe_date(_int(g[f"{kind}_y"]), month, day)
+        else:
+            d = resolve_yearless(month, day, published)
+        return (d, d, "day", False) if d else (None, None, None, False)
+    if kind == "my":
+        first, last = _month_bounds(_int(g["my_y"]), _month_of(lex, g["my_m"]))
+        return first, last, "month", False
+    if kind == "mo":
+        month = _month_of(lex, g["mo_m"])
+        if published is None:
+            return None, None, None, False
+        year = published.year if month <= published.month else published.year - 1
+        first, last = _month_bounds(year, month)
+        return first, last, "month", g["mo_pre"].casefold() in ("since", "depuis", "seit", "منذ")
+    if kind == "rel":
+        if published is None:
+            return None, None, None, False
+        unit, offset = lex.relative[g["rel_w"].casefold()]
+        start, end, precision = _relative(unit, offset, published)
+        return start, end, precision, False
+    if kind == "wd":
+        key = g["wd_w"].casefold()
+        weekday = lex.weekdays.get(key, lex.weekdays.get(re.sub(r"['’][^\W\d_]+$", "", key)))
+        if weekday is None:
+            return None
+        d = resolve_weekday(weekday, published)
+        return (d, d, "day", False) if d else (None, None, None, False)
+    if kind == "yr":
+        year = int(g["yr_y"])
+        duration = g["yr_pre"].casefold() in ("since", "depuis", "seit", "منذ", "с", "з")
+        return date(year, 1, 1), date(year, 12, 31), "year", duration
+    return None
+
+
+def _ambiguous_english(lex: _Lexicon, m: re.Match[str]) -> bool:
+    """English month and weekday names are capitalised; "may" or "march" in lower case are verbs."""
+    if lex.language != "en":
+        return False
+    for name in ("dr_m", "mr_m", "dmy_m", "mdy_m", "my_m", "mo_m", "wd_w"):
+        value = m.group(name)
+        if value:
+            return not value[0].isupper()
+    return False
+
+
+def find_dates(text: str, published: date | None, language: str = "en",
+               day_first: bool = True) -> list[DateMention]:
+    """Every date expression in ``text``, resolved against ``published``."""
+    lex = _lexicon(language)
+    normalised = text.translate(_ARABIC_DIGITS)  # same length, so offsets still hold
+    found: list[DateMention] = []
+    for match in lex.pattern.finditer(normalised):
+        if _ambiguous_english(lex, match):
+            continue
+        resolved = _resolve(lex, match, published, day_first)
+        if resolved is None:
+            continue
+        start, end, precision, duration = resolved
+        found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
+                                 start, end, precision, duration))
+    return found
+
+
+# -- publication dates ----------------------------------------------------------------------
+_ISO_STAMP = re.compile(r"^\s*((?:19|20)\d{2})-(\d{2})-(\d{2})")
+
+
+def _dateparser_settings(base: date | None, day_first: bool) -> dict[str, Any]:
+    anchor = datetime.combine(base or date(2000, 1, 1), datetime.min.time())
+    return {
+        "RELATIVE_BASE": anchor,
+        "TIMEZONE": "UTC",
+        "TO_TIMEZONE": "UTC",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY" if day_first else "MDY",
+        "REQUIRE_PARTS": ["day", "month", "year"],
+    }
+
+
+def parse_date(value: str, language: str | None = None, day_first: bool = True) -> date | None:
+    """A full calendar date written in any common way ("Fri Apr 29 2016", "07.04.2017, 14:52",
+    "2017-04-07T09:00:00Z"); None when a day, month or year is missing."""
+    value = value.strip()
+    if not value:
+        return None
+    stamp = _ISO_STAMP.match(value)
+    if stamp:
+        return _safe_date(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3)))
+    for mention in find_dates(value, None, language or "en", day_first):
+        if mention.precision == "day" and mention.date and mention.date == mention.date_end:
+            return mention.date
+    import dateparser  # slow to import; only reached for unusual formats
+
+    languages = [language] if language in LANGUAGES else None
+    if languages and language != "en":
+        languages.append("en")
+    parsed = dateparser.parse(value[:80], languages=languages,
+                              settings=_dateparser_settings(None, day_first))
+    return parsed.date() if parsed else None
+
+
+def parse_relative(value: str, published: date, language: str = "en") -> date | None:
+    """Relative expressions the lexicon does not list ("three days ago"), by dateparser."""
+    import dateparser
+
+    settings = _dateparser_settings(published, True)
+    settings.pop("REQUIRE_PARTS")
+    parsed = dateparser.parse(value, languages=[language] if language in LANGUAGES else None,
+                              settings=settings)
+    return parsed.date() if parsed else None
+
+
+def iter_full_dates(text: str, language: str, day_first: bool = True) -> Iterator[date]:
+    """Dates with day, month and year written out, in text order (for datelines)."""
+    for mention in find_dates(text, None, language, day_first):
+        if mention.precision == "day" and mention.date and mention.date == mention.date_end:
+            yield mention.date

@@ -1,0 +1,298 @@
+"""Reading input files: decoding, format detection by content, one RawDocument per article."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import charset_normalizer
+import ftfy
+
+MAX_BYTES = 50 * 1024 * 1024  # larger files are refused: a scraped article is never this big
+MAX_FIELD = 5 * 1024 * 1024
+_WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+
+# Column names other projects use for the contract's article fields (CONTRACT.md, input formats).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "article_content", "article_text", "full_text",
+             "maintext", "story", "article", "article_body"),
+    "title": ("title", "headline", "article_title", "heading"),
+    "outlet": ("outlet", "source", "site", "domain", "publisher", "source_name", "media"),
+    "published": ("published", "date", "pubdate", "publication_date", "published_at",
+                  "date_published", "datetime", "pub_date"),
+    "url": ("url", "link", "href", "article_url"),
+    "author": ("author", "byline", "authors", "creator"),
+    "language": ("language", "lang"),
+}
+
+
+class InputError(ValueError):
+    """An input that cannot be read; the message is the one-line reason."""
+
+
+@dataclass
+class RawDocument:
+    """One article as found in an input, before cleaning and extraction."""
+
+    source: str
+    kind: str  # text | html | feed | table
+    content: str  # plain text, or HTML for html pages and feed items
+    fields: dict[str, str] = field(default_factory=dict)  # metadata the input itself states
+    content_is_html: bool = False
+
+
+def decode(data: bytes) -> str:
+    """Bytes to clean text: detected encoding, mojibake repaired, NULs and BOMs removed."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _repair(data.decode("utf-16", errors="replace"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Without a BOM, UTF-16/32 guesses on short Latin text are nearly always wrong.
+        best = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_ENCODINGS).best()
+        if best is None:
+            raise InputError("undecodable bytes (no text encoding fits)") from None
+        text = str(best)
+    return _repair(text)
+
+
+def _repair(text: str) -> str:
+    text = text.replace("\x00", "").replace("\ufeff", "")
+    # Quotes stay as written: a sentence must match its source character for character.
+    return str(ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample:
+        return False
+    if sample.count(b"\x00") > len(sample) // 10:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 20
+
+
+def read_bytes(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"file too large ({size // 2**20} MB > {MAX_BYTES // 2**20} MB cap)")
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+                data = handle.read(MAX_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"broken gzip data ({exc})") from None
+        if len(data) > MAX_BYTES:
+            raise InputError("file too large once decompressed")
+    if not data.strip():
+        raise InputError("empty file")
+    if _looks_binary(data):
+        raise InputError("binary content, not text")
+    return data
+
+
+_FEED_ROOT = re.compile(r"<(rss|feed|rdf:RDF)\b", re.IGNORECASE)
+_HTML_ROOT = re.compile(r"<(!doctype html|html|head|body|article|div|p|meta|title)\b",
+                        re.IGNORECASE)
+
+
+def detect(text: str, name: str = "", mapping: Mapping[str, str] | None = None) -> str:
+    """A decoded input's format, judged by content: feed, html, jsonl, json, csv or text."""
+    head = text.lstrip()[:4096]
+    if head.startswith("<"):
+        if _FEED_ROOT.search(head):
+            return "feed"
+        if _HTML_ROOT.search(head):
+            return "html"
+    if head.startswith(("{", "[")):
+        first = head.splitlines()[0].strip()
+        if head.startswith("[") and _parses_json(text):
+            return "json"
+        if first.startswith("{") and _parses_json(first):
+            return "jsonl"
+    if _looks_like_csv(text, mapping or {}):
+        return "csv"
+    if _HTML_ROOT.search(head[:200]) and head.count("</p>") + head.count("</div>") >= 2:
+        return "html"
+    return "text"
+
+
+def _parses_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        return csv.excel
+
+
+def _looks_like_csv(text: str, mapping: Mapping[str, str]) -> bool:
+    first = text.lstrip().split("\n", 1)[0].strip()
+    if not first or len(first) > 2000:
+        return False
+    header = next(csv.reader([first], _csv_dialect(first)), [])
+    names = [h.strip().lower() for h in header]
+    if len(names) < 2 or any(len(n) > 60 for n in names):
+        return False
+    wanted = {c.lower() for c in mapping.values() if c}
+    known = {alias for aliases in COLUMN_ALIASES.values() for alias in aliases}
+    return bool(set(names) & (known | wanted))
+
+
+def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Which input column feeds which article field: --map first, then the common names.
+
+    ``--map published=`` (an empty column) switches a field's auto-detection off.
+    """
+    lower = {c.strip().lower(): c for c in columns}
+    chosen: dict[str, str] = {}
+    for fieldname, aliases in COLUMN_ALIASES.items():
+        if fieldname in mapping:
+            column = mapping[fieldname]
+            if column and column.lower() not in lower:
+                raise InputError(f"--map {fieldname}={column}: no such column")
+            if column:
+                chosen[fieldname] = lower[column.lower()]
+            continue
+        for alias in aliases:
+            if alias in lower:
+                chosen[fieldname] = lower[alias]
+                break
+    if "text" not in chosen:
+        listed = ", ".join(columns[:12])
+        raise InputError(f"no text column (columns: {listed}); use --map text=COLUMN")
+    return chosen
+
+
+def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: list[str],
+                     mapping: Mapping[str, str]) -> Iterator[RawDocument]:
+    chosen = resolve_columns(columns, mapping)
+    for number, row in enumerate(rows, start=1):
+        values = {f: str(row.get(col) or "").strip() for f, col in chosen.items()}
+        text = values.pop("text")
+        if not text:
+            continue
+        fields = {k: v for k, v in values.items() if v}
+        is_html = bool(re.search(r"</(p|div|br)>|<br\s*/?>", text[:2000], re.IGNORECASE))
+        yield RawDocument(f"{source}#{number}", "table", text, fields, content_is_html=is_html)
+
+
+def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
+    csv.field_size_limit(MAX_FIELD)
+    sample = text[:20000]
+    reader = csv.DictReader(io.StringIO(text), dialect=_csv_dialect(sample.split("\n", 1)[0]))
+    columns = list(reader.fieldnames or [])
+    try:
+        yield from _table_documents(source, iter(reader), columns, mapping)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})") from None
+
+
+def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool = False
+               ) -> Iterator[RawDocument]:
+    rows: list[dict[str, Any]] = []
+    if whole:
+        data = json.loads(text)
+        if not isinstance(data, list):
+            raise InputError("JSON file is not a list of article objects")
+        rows = [r for r in data if isinstance(r, dict)]
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                raise InputError(f"line {number} is not valid JSON") from None
+            if isinstance(value, dict):
+                rows.append(value)
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    yield from _table_documents(source, iter(rows), columns, mapping)
+
+
+def _feed_text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
+    import feedparser  # imported lazily: only feeds need it
+
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        raise InputError(f"feed without items{f' ({reason})' if reason else ''}")
+    channel = parsed.feed
+    outlet = _feed_text(channel.get("title"))
+    channel_link = _feed_text(channel.get("link"))
+    for number, entry in enumerate(parsed.entries, start=1):
+        body = ""
+        for content in entry.get("content", []):
+            if len(_feed_text(content.get("value"))) > len(body):
+                body = _feed_text(content.get("value"))
+        summary = _feed_text(entry.get("summary"))
+        if len(summary) > len(body):
+            body = summary
+        if not body:
+            continue
+        fields = {
+            "title": _feed_text(entry.get("title")),
+            "url": _feed_text(entry.get("link")),
+            "author": _feed_text(entry.get("author")),
+            "outlet": outlet,
+            "outlet_url": channel_link,
+            "language": _feed_text(channel.get("language")),
+        }
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        if stamp:
+            fields["published"] = f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"
+        yield RawDocument(f"{source}#{number}", "feed", body,
+                          {k: v for k, v in fields.items() if v}, content_is_html=True)
+
+
+def read_file(path: Path, source: str, mapping: Mapping[str, str] | None = None
+              ) -> list[RawDocument]:
+    """All articles in one file. Raises InputError with a one-line reason."""
+    mapping = mapping or {}
+    data = read_bytes(path)
+    text = decode(data)
+    kind = detect(text, path.name, mapping)
+    if kind == "feed":
+        return list(read_feed(source, data))
+    if kind == "csv":
+        return list(read_csv(source, text, mapping))
+    if kind in ("jsonl", "json"):
+        return list(read_jsonl(source, text, mapping, whole=kind == "json"))
+    if kind == "html":
+        return [RawDocument(source, "html", text, content_is_html=True)]
+    return [RawDocument(source, "text", text)]
+
+
+def walk(paths: list[Path]) -> Iterator[Path]:
+    """Files under the given paths, recursively, in a stable order; hidden files skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in rel) \
+                        and child.name.lower() not in ("readme.md", "source.md"):
+                    yield child
+        else:
+            yield path

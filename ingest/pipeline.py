@@ -1,0 +1,155 @@
+"""The ingest pipeline: files -> RawDocuments -> Articles -> Events -> store batches."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import events as event_extraction
+from .articles import Hints, build_article
+from .formats import InputError, RawDocument, read_file, walk
+from .store import Store
+
+BATCH_SIZE = 200  # articles per atomic store batch
+CHUNK_SIZE = 10  # documents per unit of work for a worker process
+
+
+@dataclass
+class ChunkResult:
+    """What a chunk of documents gave: article and event records, one-line failure reasons."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    files: int = 0
+    articles_read: int = 0
+    articles_added: int = 0
+    events_added: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"{self.files} files, {self.articles_read} articles read, "
+                f"{self.articles_added} new articles and {self.events_added} events stored, "
+                f"{len(self.failed)} inputs skipped")
+
+
+def process_documents(documents: list[RawDocument], hints: Hints) -> ChunkResult:
+    """Clean and extract a chunk of documents. Pure; one bad document never costs the others."""
+    result = ChunkResult()
+    for doc in documents:
+        try:
+            article = build_article(doc, hints)
+        except Exception as exc:  # a malformed article is reported, the rest go on
+            result.errors.append(f"{doc.source}: could not be read ({type(exc).__name__}: {exc})")
+            continue
+        if not article.text.strip():
+            result.errors.append(f"{doc.source}: no article text found")
+            continue
+        result.articles.append(article.record())
+        result.events.extend(e.record() for e in event_extraction.extract(article))
+    return result
+
+
+def _documents(jobs: list[Path], mapping: Mapping[str, str], errors: list[str]
+               ) -> Iterator[RawDocument]:
+    for path in jobs:
+        try:
+            yield from read_file(path, str(path), mapping)
+        except InputError as exc:
+            errors.append(f"{path}: {exc}")
+        except OSError as exc:
+            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+
+
+def _chunks(documents: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    chunk: list[RawDocument] = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(chunks: Iterator[list[RawDocument]], hints: Hints, workers: int
+         ) -> Iterator[tuple[int, ChunkResult]]:
+    """Results in input order (so the store never depends on scheduling), with chunk sizes."""
+    if workers <= 1:
+        for chunk in chunks:
+            yield len(chunk), process_documents(chunk, hints)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        window: deque[tuple[int, Future[ChunkResult]]] = deque()
+        for chunk in chunks:
+            window.append((len(chunk), pool.submit(process_documents, chunk, hints)))
+            if len(window) >= 2 * workers:  # bounded: a huge corpus never sits in memory
+                size, future = window.popleft()
+                yield size, future.result()
+        while window:
+            size, future = window.popleft()
+            yield size, future.result()
+
+
+def ingest(paths: Iterable[str | os.PathLike[str]], store: Store, hints: Hints | None = None,
+           mapping: Mapping[str, str] | None = None, workers: int = 1,
+           batch_size: int = BATCH_SIZE,
+           progress: Callable[[int, int], None] | None = None,
+           on_error: Callable[[str], None] | None = None) -> Summary:
+    """Ingest files and folders into the store; bad inputs are reported and skipped."""
+    hints = hints or Hints()
+    mapping = dict(mapping or {})
+    summary = Summary()
+    read_errors: list[str] = []
+    jobs: list[Path] = []
+    for given in paths:
+        given_path = Path(given)
+        if not given_path.exists():
+            read_errors.append(f"{given}: no such file or folder")
+            continue
+        jobs.extend(walk([given_path]))
+    summary.files = len(jobs)
+    pending_articles: list[dict[str, Any]] = []
+    pending_events: list[dict[str, Any]] = []
+    done = 0
+
+    def report(errors: list[str]) -> None:
+        for error in errors:
+            summary.failed.append(error)
+            if on_error:
+                on_error(error)
+        errors.clear()
+
+    with store.writer(wait=30.0) as writer:
+        def flush() -> None:
+            if pending_articles:
+                added_articles, added_events = writer.write_batch(pending_articles, pending_events)
+                summary.articles_added += added_articles
+                summary.events_added += added_events
+            pending_articles.clear()
+            pending_events.clear()
+
+        chunks = _chunks(_documents(jobs, mapping, read_errors), CHUNK_SIZE)
+        for size, result in _run(chunks, hints, max(1, workers)):
+            report(read_errors)
+            report(result.errors)
+            done += size
+            summary.articles_read += len(result.articles)
+            pending_articles.extend(result.articles)
+            pending_events.extend(result.events)
+            if len(pending_articles) >= batch_size:
+                flush()
+            if progress:
+                progress(done, 0)
+        report(read_errors)
+        flush()
+    return summary

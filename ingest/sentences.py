@@ -1,0 +1,59 @@
+"""Splitting text into sentences with their character offsets, in the seven languages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicons import load_toml
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+_BOUNDARY = re.compile(r"(?<=[.!?؟…])[\"”»’)]*\s+(?=[\"“«(]?[^\W\d_]|[\"“«(]?\d)|\n\s*\n|\n")
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(w.casefold() for w in load_toml("abbreviations.toml")["words"])
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = re.search(r"(?:^|[\s(])([^\s(]+)\.$", chunk)
+    if not match:
+        return False
+    word = match.group(1).casefold()
+    # "J." (an initial) or a listed abbreviation; "U.S." keeps its inner stops.
+    return len(word) == 1 or word in _abbreviations() or word.rstrip(".") in _abbreviations()
+
+
+def split(text: str) -> Iterator[Sentence]:
+    paragraph = 0
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        chunk = text[start:match.start()]
+        newline = "\n" in match.group(0)
+        if not newline and _ends_with_abbreviation(chunk.rstrip("\"”»’)")):
+            continue
+        yield from _emit(text, start, match.start(), paragraph)
+        if newline:
+            paragraph += 1
+        start = match.end()
+    yield from _emit(text, start, len(text), paragraph)
+
+
+def _emit(text: str, start: int, end: int, paragraph: int) -> Iterator[Sentence]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield Sentence(start, end, text[start:end], paragraph)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ def baseline(limit: int) -> tuple[int, float]:
     import dateparser.search
 
     csv.field_size_limit(10**8)
-    rows = list(csv.DictReader(decode(FAKES.read_bytes()).splitlines(keepends=True)))[:limit]
+    rows = list(csv.DictReader(io.StringIO(decode(FAKES.read_bytes()), newline="")))[:limit]
     start = time.perf_counter()
     for row in rows:
         dateparser.search.search_dates(row["article_content"], languages=["en"])
@@ -36,8 +37,7 @@ def pipeline(workers: int, limit: int) -> tuple[int, float]:
     source = FAKES
     with tempfile.TemporaryDirectory() as tmp:
         if limit < 10**9:
-            lines = decode(FAKES.read_bytes()).splitlines(keepends=True)
-            rows = list(csv.reader(lines))
+            rows = list(csv.reader(io.StringIO(decode(FAKES.read_bytes()), newline="")))
             source = Path(tmp) / "fakes-sample.csv"
             with open(source, "w", newline="", encoding="utf-8") as out:
                 csv.writer(out).writerows(rows[: limit + 1])

@@ -72,11 +72,35 @@ def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date |
     head = text[:120]
     for mention in dates.find_dates(head, None, language, day_first):
         prefix = head[:mention.start]
-        if mention.precision == "day" and mention.date and len(prefix.split()) <= 4 \
-                and not re.search(r"[.!?]", prefix):
-            return mention.date, text[mention.end:].lstrip(" ,.:-–—|\n")
-        break
+        if len(prefix.split()) > 4 or re.search(r"[.!?]\s", prefix):
+            break
+        # A weekday before the date ("Thursday 27 November 2014") is part of the dateline.
+        if mention.precision == "day" and mention.date and mention.date == mention.date_end:
+            rest = text[mention.end:]
+            rest = re.sub(r"^[\s,]*(?:\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[AP]M))?)?", "", rest)
+            return mention.date, rest.lstrip(" ,.:-–—|\n")
     return None, text
+
+
+def _strip_repeated_title(text: str, title: str) -> str:
+    """A text that opens with its own headline (a line of its own, or run into the first
+    sentence as in many dumps) loses it; a text that is only its headline keeps it."""
+    wanted = [c.casefold() for c in title if c.isalnum()]
+    if not wanted:
+        return text
+    # Compared on letters and digits only: dumps often lose the title's punctuation.
+    matched = 0
+    for i, char in enumerate(text):
+        if matched == len(wanted):
+            if char.isalnum():
+                return text  # the headline's words run on: not a repeated title
+            remainder = text[i:].lstrip(" .:-–—\n\"'”")
+            return remainder or text
+        if char.isalnum():
+            if char.casefold() != wanted[matched]:
+                return text
+            matched += 1
+    return text
 
 
 def build_article(doc: RawDocument, hints: Hints) -> Article:
@@ -149,6 +173,8 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
             break
         published = next(dates.iter_full_dates(line, language, day_first), None)
         basis = "text" if published else None
+    if title:
+        text = _strip_repeated_title(text, title)
     lead_date, rest = _leading_dateline(text, language, day_first)
     if lead_date is not None:
         text = rest  # a dateline opening the text is not part of the article, nor an event
@@ -164,10 +190,9 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
 
     if title:
         title = strip_site_suffix(re.sub(r"\s+", " ", title).strip(), outlet, name)
-        # A title repeated as the text's first line is not body text.
-        first, _, remainder = text.partition("\n")
-        if first.strip().casefold() == title.casefold():
-            text = remainder.lstrip("\n")
+        text = _strip_repeated_title(text, title)
+    if not text.strip() and title:
+        text = title  # an article that is only its headline is still an article
     return Article(
         source=doc.source, text=text.strip(), url=url, outlet=slug, outlet_name=name,
         title=title or None, author=author or None,

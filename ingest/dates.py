@@ -72,7 +72,10 @@ def _lexicon(language: str) -> _Lexicon:
     between = r"(?:between|entre|zwischen|между|між|بين|from|du|vom|с|з|من)\s+"
     patterns = {
         "iso": r"(?P<iso_y>(?:19|20)\d{2})-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)(?!\d)",
-        "num": r"(?P<num_a>[0-3]?\d)[./](?P<num_b>[01]?\d)[./](?P<num_y>(?:19|20)\d{2})(?!\d)",
+        "num": r"(?P<num_a>[0-3]?\d)(?P<num_s>[./-])(?P<num_b>[01]?\d)(?P=num_s)"
+               r"(?P<num_y>(?:19|20)\d{2})(?!\d)",
+        # "Feb 022015": dumps that lost their punctuation run day and year together.
+        "glued": rf"(?P<gl_m>{month})\s+(?P<gl_d>[0-3]\d)(?P<gl_y>(?:19|20)\d{{2}})(?!\d)",
         "drange": rf"(?:{between})?{prep}(?P<dr_d1>{day}){rng}(?P<dr_d2>{day})\s+"
                   rf"(?P<dr_m>{month}){suffix}(?:,?\s+(?P<dr_y>{year}))?",
         "mrange": rf"(?:{between})?(?P<mr_m>{month})\s+(?P<mr_d1>{day}){rng}(?P<mr_d2>{day})"
@@ -88,7 +91,8 @@ def _lexicon(language: str) -> _Lexicon:
               r"(?P<yr_y>(?:19|20)\d{2})(?!\d)(?:\s?(?:года|году|г\.|року|р\.))?",
     }
     combined = "|".join(f"(?P<{name}>{body})" for name, body in patterns.items())
-    pattern = re.compile(rf"(?<![\w/.-])(?:{combined})(?![^\W_])", re.IGNORECASE)
+    # Numeric dates may be glued to the next word in scraped text ("01.10.2017Get short URL").
+    pattern = re.compile(rf"(?<![\w/.-])(?:{combined})(?:(?<=\d)|(?![^\W_]))", re.IGNORECASE)
     return _Lexicon(pattern, months, weekdays, relative, language)
 
 
@@ -154,7 +158,9 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
         return (d, d, "day", False) if d else None
     if kind == "num":
         a, b = int(g["num_a"]), int(g["num_b"])
-        day, month = (a, b) if day_first or b > 12 else (b, a)
+        # Dotted and dashed dates are day-first everywhere; slashes follow the outlet's locale.
+        first_is_day = day_first or g["num_s"] != "/"
+        day, month = (a, b) if (first_is_day and b <= 12) or a > 12 else (b, a)
         d = _safe_date(int(g["num_y"]), month, day)
         return (d, d, "day", False) if d else None
     if kind in ("drange", "mrange"):
@@ -170,6 +176,9 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
             end = resolve_yearless(month, d2, published)
             start = _safe_date(end.year, month, d1) if end else None
         return (start, end, "day", False) if start and end else (None, None, None, False)
+    if kind == "glued":
+        d = _safe_date(int(g["gl_y"]), _month_of(lex, g["gl_m"]), int(g["gl_d"]))
+        return (d, d, "day", False) if d else None
     if kind in ("dmy", "mdy"):
         month = _month_of(lex, g[f"{kind}_m"])
         day = _int(g[f"{kind}_d"])
@@ -214,7 +223,7 @@ def _ambiguous_english(lex: _Lexicon, m: re.Match[str]) -> bool:
     """English month and weekday names are capitalised; "may" or "march" in lower case are verbs."""
     if lex.language != "en":
         return False
-    for name in ("dr_m", "mr_m", "dmy_m", "mdy_m", "my_m", "mo_m", "wd_w"):
+    for name in ("dr_m", "mr_m", "dmy_m", "mdy_m", "my_m", "mo_m", "wd_w", "gl_m"):
         value = m.group(name)
         if value:
             return not value[0].isupper()

@@ -16,7 +16,8 @@ import charset_normalizer
 import ftfy
 
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused: a scraped article is never this big
-MAX_FIELD = 5 * 1024 * 1024
+MAX_FIELD = 5 * 1024 * 1024  # one CSV cell
+MAX_TEXT_NODE = 2 * 1024 * 1024  # one run of text in HTML or XML
 _WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
 
 # Column names other projects use for the contract's article fields (CONTRACT.md, input formats).
@@ -57,12 +58,23 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
+        if _mostly_utf8(data):
+            # Stray bytes in a UTF-8 file: drop them rather than misread the whole file.
+            return _repair(data.decode("utf-8", errors="ignore"))
         # Without a BOM, UTF-16/32 guesses on short Latin text are nearly always wrong.
         best = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_ENCODINGS).best()
         if best is None:
             raise InputError("undecodable bytes (no text encoding fits)") from None
         text = str(best)
     return _repair(text)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few invalid bytes: valid multi-byte sequences, under 0.2% errors."""
+    decoded = data.decode("utf-8", errors="replace")
+    errors = decoded.count("\ufffd")
+    multibyte = sum(1 for char in decoded if ord(char) > 127) - errors
+    return multibyte > 0 and errors <= max(4, len(data) // 500)
 
 
 def _repair(text: str) -> str:
@@ -232,6 +244,19 @@ def _feed_text(value: Any) -> str:
     return str(value or "").strip()
 
 
+_ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
+_HUGE_TEXT = re.compile(r">[^<]{%d,}" % MAX_TEXT_NODE)
+
+
+def check_markup(text: str) -> None:
+    """Refuse markup that attacks the parser: entity declarations (entity expansion, external
+    entities) and text nodes so large that parsing them would exhaust memory."""
+    if _ENTITY_DECLARATION.search(text[:200_000]):
+        raise InputError("XML entity declarations refused (entity expansion or external entity)")
+    if _HUGE_TEXT.search(text):
+        raise InputError(f"a field over {MAX_TEXT_NODE // 2**20} MB (huge field) refused")
+
+
 def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
     import feedparser  # imported lazily: only feeds need it
 
@@ -274,6 +299,8 @@ def read_file(path: Path, source: str, mapping: Mapping[str, str] | None = None
     data = read_bytes(path)
     text = decode(data)
     kind = detect(text, path.name, mapping)
+    if kind in ("feed", "html"):
+        check_markup(text)
     if kind == "feed":
         return list(read_feed(source, data))
     if kind == "csv":

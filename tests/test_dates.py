@@ -100,3 +100,9 @@ def test_unknown_publication_leaves_relative_dates_unresolved() -> None:
 def test_parse_publication_date(value: str, expected: str | None) -> None:
     parsed = parse_date(value, "en")
     assert (parsed.isoformat() if parsed else None) == expected
+
+
+@pytest.mark.parametrize("day_first,expected", [(True, "2017-07-04"), (False, "2017-04-07")])
+def test_slashed_dates_follow_the_outlet_locale(day_first: bool, expected: str) -> None:
+    (mention,) = find_dates("on 04/07/2017", None, "en", day_first=day_first)
+    assert mention.iso[0] == expected

@@ -83,3 +83,74 @@ def test_fakes_csv_is_read_whole_and_readable() -> None:
 def test_decode_repairs_mojibake_and_strips_bom_and_nuls() -> None:
     assert decode("\ufeffcaf\u00c3\u00a9\x00".encode()) == "café"
     assert decode("Kiev’s".encode("cp1252")) == "Kiev’s"
+
+
+def test_stray_bytes_in_utf8_do_not_garble_the_file() -> None:
+    text = "Удар по вокзалу в Краматорске — 8 апреля. " * 20
+    data = text.encode("utf-8")
+    data = data[:100] + b"\x81\xfe" + data[100:]
+    decoded = decode(data)
+    assert "Краматорске — 8 апреля" in decoded and "\ufffd" not in decoded
+
+
+# -- bad inputs: each named with a one-line reason, nothing else lost --------------------------
+
+def _ingest_one(tmp_path: Path, name: str, content: bytes) -> tuple[list[str], int]:
+    from ingest import Store, ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_bytes(content)
+    (folder / "good.txt").write_text("Damascus, SANA - Five people were killed on Friday when "
+                                     "a rocket struck a market in the city, a source said.\n")
+    errors: list[str] = []
+    summary = ingest([folder], Store(tmp_path / "store"), on_error=errors.append)
+    return errors, summary.articles_added
+
+
+LOL = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+       + "".join(f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">'
+                 for i in range(1, 10))
+       + ']><rss version="2.0"><channel><title>x</title><item><title>&lol9;</title>'
+         "<description>&lol9;</description></item></channel></rss>")
+XXE = ('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+       '<rss version="2.0"><channel><title>x</title><item><title>t</title>'
+       "<description>Body &xxe; text.</description></item></channel></rss>")
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.html", b"  \n\n ", "empty file"),
+    ("photo.jpg", bytes(range(256)) * 64, "binary content"),
+    ("lol.xml", LOL.encode(), "entity declarations refused"),
+    ("xxe.rss", XXE.encode(), "entity declarations refused"),
+    ("huge.xml", b'<rss version="2.0"><channel><title>x</title><item><title>'
+     + b"A" * (3 * 2**20) + b"</title></item></channel></rss>", "huge field"),
+    ("broken.xml", b'<?xml version="1.0"?><rss version="2.0"><channel><title>x<item><ti',
+     "feed without items"),
+    ("nocol.csv", b"headline,teaser\nA,B\n", "no text column"),
+    ("bad.jsonl", b'{"text": "ok"}\n{"text": broken\n', "line 2 is not valid JSON"),
+    ("broken.gz", b"\x1f\x8b\x08\x00garbage", "broken gzip"),
+])
+def test_bad_input_is_named_and_skipped(tmp_path: Path, name: str, content: bytes,
+                                        reason: str) -> None:
+    errors, added = _ingest_one(tmp_path, name, content)
+    assert len(errors) == 1 and name in errors[0] and reason in errors[0], errors
+    assert "\n" not in errors[0]
+    assert added == 1  # the good file beside it is stored
+
+
+def test_file_over_the_size_cap(tmp_path: Path) -> None:
+    from ingest.formats import MAX_BYTES
+
+    errors, added = _ingest_one(tmp_path, "big.txt", b"word " * (MAX_BYTES // 5 + 10))
+    assert len(errors) == 1 and "too large" in errors[0] and added == 1
+
+
+def test_truncated_html_keeps_what_is_there(tmp_path: Path) -> None:
+    page = (b"<!DOCTYPE html><html><head><title>Strike | Agency</title></head><body><article>"
+            b"<p>Five people were killed on Friday when a rocket struck a market in the city, "
+            b"officials said in a statement carried by state media and read on television.</p>"
+            b"<p>The second paragraph is cut off in the mid")
+    errors, added = _ingest_one(tmp_path, "cut.html", page)
+    assert errors == [] and added == 2

@@ -1,0 +1,120 @@
+"""FA-KES, ingested without its labels, scored against them.
+
+FA-KES (804 real Syrian-war articles, 15 outlets) carries crowd-labelled *event* dates,
+governorates and casualty counts. None of these labels is an input here: the `date` column is
+switched off (`--map published=`), so publication dates come from the articles' own datelines.
+
+Prints, and with --json returns:
+* outlet: share of rows whose outlet slug is the one the registry gives for the row's source;
+* published_in_text: share whose publication date was found in the text (basis "text");
+* published_near_label: of those, share within 3 days of the labelled event date;
+* event_date_any / event_date_lead: share of articles with an event (any / the first dated one)
+  within a day of the labelled date, beside the naive baseline of
+  dateparser.search_dates(text, languages=["en"]) against the same label.
+
+    .venv/bin/python bench/fakes.py [--baseline] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+FAKES = REPO.parent / "shared" / "corpus" / "fa-kes" / "fakes.csv"
+MAPPING = {"title": "article_title", "text": "article_content", "outlet": "source",
+           "published": ""}
+sys.path.insert(0, str(REPO))
+
+from ingest import Hints, Store, build_article, ingest  # noqa: E402
+from ingest.formats import read_file  # noqa: E402
+from ingest.formats import decode  # noqa: E402
+from ingest.outlets import by_name  # noqa: E402
+
+
+def labels() -> list[dict[str, str]]:
+    csv.field_size_limit(10**8)
+    return list(csv.DictReader(io.StringIO(decode(FAKES.read_bytes()), newline="")))
+
+
+def label_date(row: dict[str, str]) -> date:
+    return datetime.strptime(row["date"], "%m/%d/%y").date()
+
+
+def _near(value: str | None, target: date, days: int) -> bool:
+    return value is not None and abs((date.fromisoformat(value) - target).days) <= days
+
+
+def score(workers: int = 2) -> dict[str, Any]:
+    rows = labels()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "store")
+        summary = ingest([FAKES], store, workers=workers, mapping=MAPPING)
+        stored = {a["article_id"]: a for a in store.records("articles")}
+        events: dict[str, list[dict[str, Any]]] = {}
+        for event in sorted(store.records("events"), key=lambda e: e["start"]):
+            events.setdefault(event["article_id"], []).append(event)
+    # Rows repeating an article (FA-KES has a few) are stored once: find each row's article.
+    ids = [build_article(doc, Hints()).article_id for doc in read_file(FAKES, "f", MAPPING)]
+    articles = {number: stored.get(article_id) for number, article_id in enumerate(ids, 1)}
+    n = len(rows)
+    right_outlet = in_text = near = any_event = lead_event = 0
+    for number, row in enumerate(rows, start=1):
+        article = articles.get(number)
+        if article is None:
+            continue
+        expected = by_name(row["source"])
+        right_outlet += bool(expected and article["outlet"] == expected.slug)
+        target = label_date(row)
+        if article["published_basis"] == "text":
+            in_text += 1
+            near += _near(article["published"], target, 3)
+        dated = [e for e in events.get(article["article_id"], []) if e["date"]]
+        any_event += any(_near(e["date"], target, 1) or _near(e["date_end"], target, 1)
+                         for e in dated)
+        lead_event += bool(dated) and (_near(dated[0]["date"], target, 1)
+                                       or _near(dated[0]["date_end"], target, 1))
+    return {"rows": n, "read": summary.articles_read, "stored": len(stored),
+            "failed": len(summary.failed),
+            "outlet": right_outlet / n, "published_in_text": in_text / n,
+            "published_near_label": near / max(in_text, 1),
+            "event_date_any": any_event / n, "event_date_lead": lead_event / n}
+
+
+def baseline() -> float:
+    """The naive pass: any date search_dates finds within a day of the label."""
+    from dateparser.search import search_dates
+
+    rows = labels()
+    hits = 0
+    for row in rows:
+        found = search_dates(row["article_content"], languages=["en"]) or []
+        target = label_date(row)
+        hits += any(abs((d.date() - target).days) <= 1 for _, d in found)
+    return hits / len(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--baseline", action="store_true", help="also run the naive baseline")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = score()
+    if args.baseline:
+        results["baseline_event_date_any"] = baseline()
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    for key, value in results.items():
+        print(f"{key:<26} {value:.3f}" if isinstance(value, float) else f"{key:<26} {value}")
+
+
+if __name__ == "__main__":
+    main()

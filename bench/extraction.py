@@ -25,11 +25,11 @@ REPO = Path(__file__).resolve().parent.parent
 BENCHMARK = REPO.parent / "shared" / "corpus" / "article-extraction-benchmark"
 sys.path.insert(0, str(REPO))
 
-import lxml.html  # noqa: E402
-import trafilatura  # noqa: E402
+import lxml.html
+import trafilatura
 
-from ingest.boilerplate import clean  # noqa: E402
-from ingest.html import read_page  # noqa: E402
+from ingest.boilerplate import clean
+from ingest.html import read_page
 
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "td",
           "th", "section", "article", "header", "footer", "nav", "aside", "ul", "ol", "table",

@@ -33,10 +33,12 @@ MAPPING = {"title": "article_title", "text": "article_content", "outlet": "sourc
            "published": ""}
 sys.path.insert(0, str(REPO))
 
-from ingest import Hints, Store, build_article, ingest  # noqa: E402
-from ingest.formats import read_file  # noqa: E402
-from ingest.formats import decode  # noqa: E402
-from ingest.outlets import by_name  # noqa: E402
+from ingest import Hints, Store, build_article, ingest
+from ingest.formats import (
+    decode,
+    read_file,
+)
+from ingest.outlets import by_name
 
 
 def labels() -> list[dict[str, str]]:

@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 FAKES = REPO.parent / "shared" / "corpus" / "fa-kes" / "fakes.csv"
 sys.path.insert(0, str(REPO))
 
-from ingest import Store, ingest  # noqa: E402
-from ingest.formats import decode  # noqa: E402
+from ingest import Store, ingest
+from ingest.formats import decode
 
 
 def baseline(limit: int) -> tuple[int, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from . import boilerplate, dates, outlets
+from . import boilerplate, dates, offices, outlets
 from .formats import RawDocument
 from .html import fragment_text, read_page
 from .models import Article
@@ -23,6 +23,12 @@ class Hints:
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+_PREPOSITION = re.compile(r"^(?:on|in|at|since|from|by|le|am|в|во|у|с|з|في|منذ)\s", re.I)
+_POSTED = re.compile(r"(?:posted|published|updated)\s*$", re.I)
+# "MOSCOW, April 7. /TASS/." or "МОСКВА, 8 апреля. /ТАСС/.": place, year-less date, agency.
+_AGENCY_DATELINE = re.compile(
+    r"^\s*(?P<place>[^\W\d_][^\n,()/]{1,40}?),\s*(?P<date>[^\n/()]{3,30}?)[\s.]*"
+    r"/(?P<agency>[^/\n]{2,25})/\.?\s*")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•)\s+")
 
 
@@ -69,16 +75,26 @@ def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: st
 
 def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date | None, str]:
     """A publication date opening the text ("Wed 05 Apr 2017 ...", "Published June 4 2016")."""
-    head = text[:120]
+    head = text[:200]
+    previous_end = -10
     for mention in dates.find_dates(head, None, language, day_first):
         prefix = head[:mention.start]
-        if len(prefix.split()) > 4 or re.search(r"[.!?]\s", prefix):
-            break
-        # A weekday before the date ("Thursday 27 November 2014") is part of the dateline.
-        if mention.precision == "day" and mention.date and mention.date == mention.date_end:
-            rest = text[mention.end:]
-            rest = re.sub(r"^[\s,]*(?:\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[AP]M))?)?", "", rest)
-            return mention.date, rest.lstrip(" ,.:-–—|\n")
+        after_weekday = mention.start - previous_end <= 2
+        previous_end = mention.end
+        if re.search(r"[.!?]\s", prefix) or "\n" in prefix.strip():
+            break  # past the first sentence: dates there are the story's
+        if not (mention.precision == "day" and mention.date and mention.date == mention.date_end):
+            continue  # a weekday before the date ("Thursday 27 November 2014") belongs to it
+        if _PREPOSITION.match(mention.text) and not _POSTED.search(prefix):
+            break  # "On August 21 2013 the regime fired": an event date, not a dateline
+        rest = text[mention.end:]
+        rest = re.sub(r"^[\s,]*(?:\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[AP]M))?)?", "", rest)
+        rest = rest.lstrip(" ,.:-–—|\n")
+        if len(prefix.split()) > 4 and not after_weekday \
+                and not (rest[:1].isupper() or rest[:1] in "\"“«("):
+            break  # mid-sentence ("... killed 30 on 6 May 2014 when"), not a dateline
+        # What precedes a dateline in the headline zone is headline and agency name.
+        return mention.date, rest
     return None, text
 
 
@@ -175,18 +191,35 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
         basis = "text" if published else None
     if title:
         text = _strip_repeated_title(text, title)
+    agency_line = _AGENCY_DATELINE.match(text)
+    agency_date: dates.DateMention | None = None
+    if agency_line and outlets.by_name(agency_line.group("agency").strip()):
+        stated = dates.find_dates(agency_line.group("date"), published, language, day_first)
+        if stated:
+            # Its date is the day of publication, never an event's: keep it out of the text.
+            agency_date = stated[0]
+            text = text[agency_line.end():]
     lead_date, rest = _leading_dateline(text, language, day_first)
     if lead_date is not None:
         text = rest  # a dateline opening the text is not part of the article, nor an event
         if published is None:
             published, basis = lead_date, "text"
     if published is None and url:
-        found = _URL_DATE.search(urlsplit(url).path)
-        if found:
-            published = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        in_url = _URL_DATE.search(urlsplit(url).path)
+        if in_url:
+            published = date(int(in_url.group(1)), int(in_url.group(2)), int(in_url.group(3)))
             basis = "url"
     if published is None and hints.published:
         published, basis = hints.published, "given"
+    candidates: list[date] = []
+    if published is None:
+        # A guess comes last: what the text pins down (a weekday with its date, the terms
+        # of office of people it names by office).
+        windows = [dates.Window(t.person, t.start, t.end) for t in offices.terms_named(text)]
+        extra = [agency_date.yearless] if agency_date and agency_date.yearless else []
+        candidates = dates.infer_publication(text, language, windows, extra)
+        if candidates:
+            published, basis = candidates[0], "inferred"
 
     if title:
         title = strip_site_suffix(re.sub(r"\s+", " ", title).strip(), outlet, name)
@@ -197,5 +230,6 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
         source=doc.source, text=text.strip(), url=url, outlet=slug, outlet_name=name,
         title=title or None, author=author or None,
         published=published.isoformat() if published else None, published_basis=basis,
+        published_candidates=[c.isoformat() for c in candidates],
         language=language, captions=captions,
     )

@@ -35,6 +35,8 @@ class DateMention:
     date_end: dt.date | None
     precision: str | None  # day | week | month | year, None when unresolvable
     duration: bool = False  # "since 2011": the start of a period, not an event date
+    yearless: tuple[int, int] | None = None  # (month, day) of a date written without a year
+    weekday: int | None = None  # 0 = Monday, for a weekday expression
 
     @property
     def iso(self) -> tuple[str | None, str | None]:
@@ -49,6 +51,7 @@ class _Lexicon:
     weekdays: dict[str, int]
     relative: dict[str, tuple[str, int]]
     language: str
+    ago_units: dict[str, str]  # unit word -> day | week | month | year
 
 
 def _alternation(forms: list[str]) -> str:
@@ -61,10 +64,17 @@ def _lexicon(language: str) -> _Lexicon:
     months = {f.casefold(): i + 1 for i, forms in enumerate(table["months"]) for f in forms}
     weekdays = {f.casefold(): i for i, forms in enumerate(table["weekdays"]) for f in forms}
     relative = {k.casefold(): (v[0], int(v[1])) for k, v in table["relative"].items()}
-    month = rf"(?:{_alternation(list(months))})\.?"
+    # Abbreviations ("Dec.", "sept.") may carry a full stop; a full name ending a sentence
+    # ("in May.") may not.
+    abbreviations = [f for forms in table["months"] for f in forms
+                     if any(o != f and o.startswith(f) for o in forms)]
+    full = [f for forms in table["months"] for f in forms if f not in abbreviations]
+    month = rf"(?:{_alternation(full)})"
+    if abbreviations:
+        month = rf"(?:(?:{_alternation(abbreviations)})\.?|{_alternation(full)})"
     suffix = r"(?:['’][^\W\d_]+)?"  # Turkish case endings: Nisan'da, Cuma'yı
     day = r"(?:[0-3]?\d)(?:st|nd|rd|th|er|\.|-го|-е|-я)?"
-    year = r"(?:19|20)\d{2}(?:\s?(?:года|году|г\.|року|р\.|yılı|yılında))?"
+    year = r"(?:19|20)\d{2}(?:\s?(?:года|году|г\.|року|р\.|yılı|yılında)|['’][^\W\d_]+)?"
     rng = rf"\s*(?:{_alternation(table['range_words'])})\s*"
     prep = rf"(?:(?:{_alternation(table['prepositions'])})\s+)?" if table["prepositions"] else ""
     month_prefix = _alternation(table["month_only_prefixes"]) if table["month_only_prefixes"] \
@@ -85,6 +95,7 @@ def _lexicon(language: str) -> _Lexicon:
         "mdy": rf"{prep}(?P<mdy_m>{month})\s+(?P<mdy_d>{day})(?!\d)(?:,?\s+(?P<mdy_y>{year}))?",
         "my": rf"(?:(?:{month_prefix})\s+)?(?P<my_m>{month}){suffix}\s+(?P<my_y>{year})",
         "mo": rf"(?P<mo_pre>{month_prefix})\s+(?P<mo_m>{month}){suffix}",
+        "ago": rf"(?P<ago_w>{table['ago']})" if table.get("ago") else r"(?!x)x",
         "rel": rf"(?P<rel_w>{_alternation(list(table['relative']))})",
         "wd": rf"{prep}(?P<wd_w>{_alternation(list(weekdays))}){suffix}",
         "yr": r"(?P<yr_pre>in|since|en|depuis|seit|im jahr|в|с|у|з|منذ|عام|في)\s+"
@@ -93,7 +104,9 @@ def _lexicon(language: str) -> _Lexicon:
     combined = "|".join(f"(?P<{name}>{body})" for name, body in patterns.items())
     # Numeric dates may be glued to the next word in scraped text ("01.10.2017Get short URL").
     pattern = re.compile(rf"(?<![\w/.-])(?:{combined})(?:(?<=\d)|(?![^\W_]))", re.IGNORECASE)
-    return _Lexicon(pattern, months, weekdays, relative, language)
+    ago_units = {word.casefold(): unit.rstrip("s")
+                 for unit, words in table.get("ago_units", {}).items() for word in words}
+    return _Lexicon(pattern, months, weekdays, relative, language, ago_units)
 
 
 def _int(text: str) -> int:
@@ -199,6 +212,23 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
         year = published.year if month <= published.month else published.year - 1
         first, last = _month_bounds(year, month)
         return first, last, "month", g["mo_pre"].casefold() in ("since", "depuis", "seit", "منذ")
+    if kind == "ago":
+        if published is None:
+            return None, None, None, False
+        found = parse_relative(g["ago_w"], published, lex.language)
+        if found is None:
+            return None
+        words = [w.casefold() for w in re.findall(r"[^\W\d_]+", g["ago_w"])]
+        unit = next((lex.ago_units[w] for w in words if w in lex.ago_units), "day")
+        if unit == "day":
+            return found, found, "day", False
+        if unit == "week":
+            monday = found - timedelta(days=found.weekday())
+            return monday, monday + timedelta(days=6), "week", False
+        if unit == "month":
+            first, last = _month_bounds(found.year, found.month)
+            return first, last, "month", False
+        return date(found.year, 1, 1), date(found.year, 12, 31), "year", False
     if kind == "rel":
         if published is None:
             return None, None, None, False
@@ -217,6 +247,22 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
         duration = g["yr_pre"].casefold() in ("since", "depuis", "seit", "منذ", "с", "з")
         return date(year, 1, 1), date(year, 12, 31), "year", duration
     return None
+
+
+def _parts(lex: _Lexicon, m: re.Match[str]) -> tuple[tuple[int, int] | None, int | None]:
+    """The month and day of a year-less date, or the weekday of a weekday expression."""
+    g = m.groupdict()
+    kind = m.lastgroup
+    if kind in ("dmy", "mdy") and not g[f"{kind}_y"]:
+        return (_month_of(lex, g[f"{kind}_m"]), _int(g[f"{kind}_d"])), None
+    if kind in ("drange", "mrange"):
+        p = "dr" if kind == "drange" else "mr"
+        if not g[f"{p}_y"]:
+            return (_month_of(lex, g[f"{p}_m"]), _int(g[f"{p}_d2"])), None
+    if kind == "wd":
+        key = g["wd_w"].casefold()
+        return None, lex.weekdays.get(key, lex.weekdays.get(re.sub(r"['’][^\W\d_]+$", "", key)))
+    return None, None
 
 
 def _ambiguous_english(lex: _Lexicon, m: re.Match[str]) -> bool:
@@ -244,7 +290,7 @@ def find_dates(text: str, published: date | None, language: str = "en",
             continue
         start, end, precision, duration = resolved
         found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
-                                 start, end, precision, duration))
+                                 start, end, precision, duration, *_parts(lex, match)))
     return found
 
 
@@ -303,3 +349,75 @@ def iter_full_dates(text: str, language: str, day_first: bool = True) -> Iterato
     for mention in find_dates(text, None, language, day_first):
         if mention.precision == "day" and mention.date and mention.date == mention.date_end:
             yield mention.date
+
+
+# -- inferring the publication date of an undated article ----------------------------------
+YEARS = range(1990, 2031)  # the span in which undated articles are looked for
+PAIR_DISTANCE = 400  # characters between a year-less date and the weekday that goes with it
+
+
+@dataclass(frozen=True)
+class Window:
+    """A period that must contain the publication date (a named person's term of office)."""
+
+    key: str  # one person: the article was written in one of their windows
+    start: date
+    end: date | None
+
+
+def _allowed(day: date, windows: list[Window]) -> bool:
+    by_key: dict[str, bool] = {}
+    for window in windows:
+        inside = window.start <= day and (window.end is None or day <= window.end + FUTURE_SLACK)
+        by_key[window.key] = by_key.get(window.key, False) or inside
+    return all(by_key.values())
+
+
+def _years_fitting(pinned: list[tuple[int, int, int | None]], windows: list[Window]
+                   ) -> list[date]:
+    candidates: list[date] = []
+    for year in YEARS:
+        days = [_safe_date(year, month, day) for month, day, _ in pinned]
+        if any(d is None for d in days):
+            continue
+        fits = all(weekday is None or d.weekday() == weekday  # type: ignore[union-attr]
+                   for d, (_, _, weekday) in zip(days, pinned, strict=True))
+        latest = max(d for d in days if d is not None)
+        if fits and _allowed(latest, windows):
+            candidates.append(latest)
+    return candidates
+
+
+def infer_publication(text: str, language: str, windows: list[Window],
+                      extra: list[tuple[int, int]] | None = None) -> list[date]:
+    """Candidate publication dates of an undated text, best first (CONTRACT.md).
+
+    A year-less date that comes with its weekday ("On November 20th ... on Friday") allows
+    only the years in which that day fell on that weekday; the terms of office of people the
+    text names by office narrow them further. ``extra`` adds year-less dates known to be the
+    publication day (an agency dateline: "MOSCOW, November 24. /TASS/"). Returns no candidate
+    when the text pins down nothing, or leaves more than three.
+    """
+    mentions = find_dates(text, None, language)
+    # (position, month, day): a dateline's date stands at the start of the text.
+    yearless = [(0, m, d) for m, d in (extra or [])]
+    yearless += [(m.start, *m.yearless) for m in mentions if m.yearless is not None]
+    if not yearless:
+        return []
+    paired: dict[int, int] = {}  # each weekday goes with the nearest year-less date only
+    for weekday in (m for m in mentions if m.weekday is not None):
+        nearest = min(range(len(yearless)), key=lambda i: abs(yearless[i][0] - weekday.start))
+        if abs(yearless[nearest][0] - weekday.start) <= PAIR_DISTANCE:
+            paired.setdefault(nearest, weekday.weekday)  # type: ignore[arg-type]
+    pinned = [(month, day, paired.get(i)) for i, (_, month, day) in enumerate(yearless)]
+    candidates = _years_fitting(pinned, windows)
+    if not candidates and paired:
+        # The weekday may belong to another day than the date: fall back on terms alone.
+        candidates = _years_fitting([(m, d, None) for m, d, _ in pinned], windows)
+    elif not windows and not paired:
+        return []  # a bare year-less date allows every year
+    if not 1 <= len(candidates) <= 3:
+        return []
+    # Earliest first: later years are often only "not excluded", because the terms of
+    # office of people still in office have no end; all candidates are kept for the reader.
+    return sorted(candidates)

@@ -245,7 +245,7 @@ def _feed_text(value: Any) -> str:
 
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
-_HUGE_TEXT = re.compile(r">[^<]{%d,}" % MAX_TEXT_NODE)
+_HUGE_TEXT = re.compile(rf">[^<]{{{MAX_TEXT_NODE},}}")
 
 
 def check_markup(text: str) -> None:

@@ -13,8 +13,8 @@ ARTICLE_FIELDS = (
 )
 EVENT_FIELDS = (
     "event_id", "article_id", "outlet", "date", "date_end", "date_precision", "date_text",
-    "date_inherited", "event_type", "sub_event_type", "actors", "locations", "figures",
-    "claimed_by", "sentence", "start", "end", "incident_id",
+    "date_inherited", "date_basis", "event_type", "sub_event_type", "actors", "locations",
+    "figures", "claimed_by", "stance", "sentence", "start", "end", "incident_id",
 )
 INCIDENT_FIELDS = (
     "incident_id", "date", "date_end", "event_type", "locations", "outlets", "event_ids",
@@ -78,12 +78,14 @@ class Event:
     date_precision: str | None = None
     date_text: str | None = None
     date_inherited: bool = False
+    date_basis: str | None = None  # text | inherited | published (see docs/schema.md)
     event_type: str | None = None
     sub_event_type: str | None = None
     actors: list[dict[str, Any]] = field(default_factory=list)
     locations: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
     claimed_by: list[str] = field(default_factory=list)
+    stance: str = "asserts"  # asserts | denies: a denial is kept as the denier's claim
     incident_id: str | None = None
     event_id: str = ""
 

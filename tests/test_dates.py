@@ -106,3 +106,32 @@ def test_parse_publication_date(value: str, expected: str | None) -> None:
 def test_slashed_dates_follow_the_outlet_locale(day_first: bool, expected: str) -> None:
     (mention,) = find_dates("on 04/07/2017", None, "en", day_first=day_first)
     assert mention.iso[0] == expected
+
+
+def _table() -> list[dict[str, str]]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "date_cases.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("case", _table(), ids=lambda c: f"{c['language']}-{c['rule']}")
+def test_date_table(case: dict[str, str]) -> None:
+    """Over 200 cases in seven languages (tests/data/date_cases.csv), traps included."""
+    found = [m for m in find_dates(case["text"], date.fromisoformat(case["published"]),
+                                   case["language"]) if m.precision]
+    if not case["date_text"]:
+        assert found == [], [m.text for m in found]
+        return
+    assert [(m.text, *m.iso, m.precision) for m in found] == [
+        (case["date_text"], case["date"], case["date_end"], case["precision"])]
+
+
+def test_date_table_covers_every_language_and_rule() -> None:
+    table = _table()
+    assert len(table) >= 200
+    for language in ("en", "ru", "uk", "fr", "de", "ar", "tr"):
+        assert sum(1 for c in table if c["language"] == language) >= 20
+    assert sum(1 for c in table if c["rule"].startswith("trap")) >= 30

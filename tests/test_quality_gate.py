@@ -12,8 +12,8 @@ from conftest import REPO, SHARED, require
 
 sys.path.insert(0, str(REPO / "bench"))
 
-import extraction  # noqa: E402
-import fakes  # noqa: E402
+import extraction
+import fakes
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,117 @@
+"""Actors (ingest/data/actors.csv): who acts and who is acted on, by canonical name.
+
+Islamic State, IS, ISIS, ISIL, Daesh, ИГИЛ and داعش are one actor. Roles follow ACLED:
+``actor1`` acts, ``actor2`` is acted on, ``associated`` is named in the same event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicons import load_csv
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    kind: str
+    country: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    actor: Actor
+    start: int
+    end: int
+    text: str
+
+
+# "killed by X", "par X", "von X": X acts even when it comes after the verb.
+_AGENT = re.compile(r"(?:\bby|\bpar|\bvon|\bdurch|от рук|со стороны|з боку|من قبل|"
+                    r"tarafından)\s*(?:the\s+|les?\s+|la\s+|der\s+|die\s+|den\s+)?$", re.I)
+
+
+@cache
+def registry() -> dict[str, Actor]:
+    return {row["name"]: Actor(row["name"], row.get("kind", ""), row.get("country", ""),
+                               row.get("parent", "")) for row in load_csv("actors.csv")}
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], dict[str, Actor]]:
+    index: dict[str, Actor] = {}
+    exact: set[str] = set()
+    for row in load_csv("actors.csv"):
+        actor = registry()[row["name"]]
+        for alias in [row["name"], *row.get("aliases", "").split("|")]:
+            alias = alias.strip()
+            if len(alias) < 2:
+                continue
+            if alias.isupper() and len(alias) <= 5:
+                exact.add(alias)  # IS, UN, WHO: only in capitals, never "is", "un", "who"
+                index[alias] = actor
+            else:
+                index.setdefault(alias.casefold(), actor)
+
+    def alternation(values: list[str]) -> str:
+        return "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+
+    loose = [a for a in index if a not in exact]
+    pattern = re.compile(rf"(?<!\w)(?:(?P<exact>{alternation(sorted(exact))})"
+                         rf"|(?i:(?P<loose>{alternation(loose)})))(?!\w)")
+    return pattern, index
+
+
+def find(text: str) -> list[Mention]:
+    """Actors named in a text, in order; overlapping names resolved to the longest."""
+    pattern, index = _patterns()
+    found: list[Mention] = []
+    for match in pattern.finditer(text):
+        key = match.group("exact") or match.group("loose").casefold()
+        actor = index.get(key)
+        if actor is not None:
+            found.append(Mention(actor, match.start(), match.end(), match.group(0)))
+    return found
+
+
+def canonical(name: str) -> str | None:
+    """The canonical name of an actor named in any of its aliases, else None."""
+    mentions = find(name)
+    if len(mentions) == 1 and mentions[0].end - mentions[0].start >= len(name.strip()) - 2:
+        return mentions[0].actor.name
+    return None
+
+
+def roles(sentence: str, anchor: int) -> list[dict[str, str]]:
+    """Actors of an event with ACLED roles: the nearest before the event word acts (actor1),
+    the first after it is acted on (actor2), unless marked as the agent ("killed by X")."""
+    mentions = find(sentence)
+    if not mentions:
+        return []
+    before = [m for m in mentions if m.end <= anchor]
+    after = [m for m in mentions if m.start >= anchor]
+    actor1: Mention | None = None
+    actor2: Mention | None = None
+    for mention in after:
+        if _AGENT.search(sentence[max(0, mention.start - 30):mention.start]):
+            actor1 = mention
+            break
+    if actor1 is None and before:
+        actor1 = before[-1]
+    rest = [m for m in after if m is not actor1]
+    if rest:
+        actor2 = rest[0]
+    elif actor1 is not None and actor1 in after and before:
+        actor2 = before[-1]
+    result: list[dict[str, str]] = []
+    seen: set[str] = set()
+    ranked: list[tuple[Mention | None, str]] = [(actor1, "actor1"), (actor2, "actor2")]
+    ranked += [(m, "associated") for m in mentions]
+    for chosen, role in ranked:
+        if chosen is not None and chosen.actor.name not in seen:
+            result.append({"name": chosen.actor.name, "role": role, "text": chosen.text})
+            seen.add(chosen.actor.name)
+    return result

@@ -1,0 +1,235 @@
+"""Figures: how many were killed, injured, detained, how many missiles or strikes, as ranges.
+
+Numbers in digits and in words in seven languages, with their qualifiers ("at least 50" ->
+low 50, high null; "between 20 and 30"; "dozens" -> 24-99) and the kind of thing counted,
+taken from the words around them (ingest/data/figures.toml). People merely present ("4,000
+people were at the station") are never counted as casualties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .lexicons import load_toml
+
+KIND_WINDOW_AFTER = 45  # characters after a number searched for what it counts
+KIND_WINDOW_BEFORE = 30
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str
+    low: int | None
+    high: int | None
+    text: str
+    start: int  # offsets in the sentence
+    end: int
+
+    def record(self) -> dict[str, Any]:
+        return {"kind": self.kind, "low": self.low, "high": self.high, "text": self.text}
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    number: re.Pattern[str]
+    units: dict[str, int]
+    vague: dict[str, tuple[int, int]]
+    at_least: re.Pattern[str]
+    at_most: re.Pattern[str]
+    about: re.Pattern[str]
+    between: re.Pattern[str] | None
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    present: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or r"(?!x)x"
+
+
+@cache
+def _lexicon(language: str) -> _Lexicon:
+    data = load_toml("figures.toml")
+    table = data.get(language) or data["en"]
+    units = {k.casefold(): int(v) for k, v in table["units"].items()}
+    vague = {k.casefold(): tuple(data["vague"][v]) for k, v in table["vague"].items()}
+    digits = r"\d{1,3}(?:[,  ]\d{3})+(?!\d)|\d+(?:\.\d+)?"
+    words = _alternation(list(units))
+    compound = rf"(?:{words})(?:[-\s](?:{words}))*"
+    number = re.compile(
+        rf"(?<![\w.,-])(?:(?P<vague>{_alternation(list(vague))})|(?P<digits>{digits})"
+        rf"(?:\s*(?P<mult>million|millions|млн|миллион\w*|мільйон\w*|Millionen|مليون))?"
+        rf"|(?P<words>{compound}))(?![\w])", re.IGNORECASE)
+
+    def before(words: list[str]) -> re.Pattern[str]:
+        return re.compile(rf"(?:{_alternation(words)})\s*$", re.IGNORECASE)
+
+    kinds = tuple((kind, re.compile(rf"(?<!\w)(?:{_alternation(words)})", re.IGNORECASE))
+                  for kind, words in data["kinds"].items() if kind != "present")
+    between = before(table["between"]) if table["between"] else None
+    return _Lexicon(number, units, vague, before(table["at_least"]), before(table["at_most"]),
+                    before(table["about"]), between, kinds,
+                    re.compile(rf"(?<!\w)(?:{_alternation(data['kinds']['present'])})",
+                               re.IGNORECASE))
+
+
+def _value(lex: _Lexicon, match: re.Match[str]) -> tuple[int, int] | None:
+    if match.group("vague"):
+        return lex.vague[re.sub(r"\s+", " ", match.group("vague")).casefold()]
+    if match.group("digits"):
+        text = re.sub(r"[,  ]", "", match.group("digits"))
+        value = float(text)
+        if match.group("mult"):
+            value *= 1_000_000
+        return int(value), int(value)
+    total, current = 0, 0
+    for word in re.split(r"[-\s]+", match.group("words").casefold()):
+        amount = lex.units.get(word)
+        if amount is None:
+            return None
+        if amount in (100, 1000):
+            current = max(current, 1) * amount
+            if amount == 1000:
+                total, current = total + current, 0
+        else:
+            current += amount
+    return total + current, total + current
+
+
+# Numbers that are not counts: years, times, calibres, ages, money, percentages, models.
+_NOT_A_COUNT_AFTER = re.compile(
+    r"^(?:\s*(?:%|per ?cent|процент|pour ?cent|prozent|٪|yüzde)|-?\s?(?:mm|km|kg|cm|m)\b|"
+    r"\s+(?:of|из|з|des?|von|من)\s+(?:the|them|those|these|них|них|les|ces|den|هؤلاء)\b|"
+    r"-year-old|-летн|-річн|\s*(?:years? old|лет|год[аы]?|ans|jahre|عام|yaşında)\b|"
+    r"[:.]\d{2}\b|\s*(?:GMT|UTC|a\.m\.|p\.m\.|am\b|pm\b|h\d{2}|ч\.)|\s*\$|\s*(?:dollars|долл|euros?|"
+    r"dólares|dollar|دولار|lira)\b)", re.IGNORECASE)
+_EXCLUSIVE = re.compile(r"(more|over|plus|более|больше|свыше|понад|більше|mehr|über|أكثر|"
+                        r"اكثر|fazla|aşkın)", re.IGNORECASE)
+# "including 3 children", "بينهم 4 أطفال": part of a toll already counted, not another toll.
+_SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them|в том числе|среди них|"
+                     r"з них|серед них|у тому числі|dont|parmi eux|darunter|unter ihnen|بينهم|"
+                     r"منهم|aralarında|bunlardan)\s*$", re.IGNORECASE)
+_NOT_A_COUNT_BEFORE = re.compile(r"(?:[$€£₽]|\b[A-ZА-Я]{1,3}-|№|No\.|#)\s*$")
+
+
+def find_figures(sentence: str, language: str = "en",
+                 exclude: list[tuple[int, int]] | None = None) -> list[Figure]:
+    """Figures in one sentence; ``exclude`` holds spans (dates) that are not counts."""
+    lex = _lexicon(language)
+    spans = exclude or []
+    found: list[Figure] = []
+    matches = list(lex.number.finditer(sentence))
+    skip_next = False
+    for index, match in enumerate(matches):
+        if skip_next:
+            skip_next = False
+            continue
+        start, end = match.span()
+        if any(s < end and start < e for s, e in spans):
+            continue
+        after, before = sentence[end:end + KIND_WINDOW_AFTER], sentence[max(0, start - 40):start]
+        if _NOT_A_COUNT_AFTER.match(sentence[end:end + 14]) or _SUBSET.search(before) or (
+                match.group("digits") and (_NOT_A_COUNT_BEFORE.search(before) or re.fullmatch(
+                    r"(?:19|20)\d{2}", match.group("digits")))):
+            continue
+        value = _value(lex, match)
+        if value is None:
+            continue
+        low: int | None = value[0]
+        high: int | None = value[1]
+        text_start = start
+        # Qualifiers: "between 20 and 30", "at least 50", "up to 20", "about 300".
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if lex.between and lex.between.search(before) and following is not None \
+                and re.fullmatch(r"\s*(?:and|to|et|à|und|bis|и|до|і|و|إلى|ile|-|–)\s*",
+                                 sentence[end:following.start()], re.IGNORECASE):
+            other = _value(lex, following)
+            if other:
+                high = other[1]
+                opening = lex.between.search(before)
+                text_start = start - len(opening.group(0)) if opening else start
+                end = following.end()
+                after = sentence[end:end + KIND_WINDOW_AFTER]
+                skip_next = True
+        elif (qualifier := lex.at_least.search(before)) is not None:
+            # "more than 70" excludes 70 itself; "at least 50" includes 50.
+            if _EXCLUSIVE.match(qualifier.group(0)):
+                low = value[0] + 1
+            high = None
+            text_start = start - len(qualifier.group(0))
+        elif (qualifier := lex.at_most.search(before)) is not None:
+            low = None
+            text_start = start - len(qualifier.group(0))
+        elif (qualifier := lex.about.search(before)) is not None:
+            text_start = start - len(qualifier.group(0))
+        kind = _kind(lex, after, before)
+        inherited = kind is None
+        if kind is None and found and start - found[-1].end < 80 and \
+                not re.search(r"[.;]", sentence[found[-1].end:start]):
+            kind = found[-1].kind  # "59 missiles were fired, but only 23 reached the base"
+        if kind is None:
+            continue
+        if kind in ("killed", "injured") and lex.present.search(after[:30]) \
+                and not any(p.search(after) for k, p in lex.kinds if k == kind):
+            continue
+        kind_end = _kind_end(lex, after)
+        if kind_end is None:
+            # The kind word came before the number ("killed 12 people"): take it and the noun.
+            verb = _kind_start(lex, before)
+            if verb is not None and text_start == start and not inherited:
+                text_start = start - (len(before) - verb)
+            noun = re.match(r"\s+[^\W\d_]+", sentence[end:])
+            kind_end = noun.end() if noun and not _is_kind_word(lex, noun.group(0)) else 0
+        text_end = end + kind_end
+        found.append(Figure(kind, low, high, sentence[text_start:text_end].strip(), text_start,
+                            text_end))
+    return found
+
+
+def _kind(lex: _Lexicon, after: str, before: str) -> str | None:
+    """What a number counts: the nearest kind word after it, else just before it."""
+    clause = _clause(after)
+    best: tuple[int, str] | None = None
+    for kind, pattern in lex.kinds:
+        hit = pattern.search(clause)
+        if hit and (best is None or hit.start() < best[0]):
+            best = (hit.start(), kind)
+    if best:
+        return best[1]
+    tail = before[-KIND_WINDOW_BEFORE:]
+    for kind, pattern in lex.kinds:
+        if kind not in ("killed", "injured"):
+            continue
+        # "the toll rose to 52"; verb first, as Russian and Arabic write it: "погибли 52".
+        hits = list(pattern.finditer(tail))
+        if hits and (re.search(r"(toll|rose|reached|to|до|à|auf|إلى)\s*$", tail, re.I)
+                     or (not re.search(r"[,;:.]", tail[hits[-1].end():])
+                     and len(tail[hits[-1].end():].split()) <= 2)):
+            return kind
+    return None
+
+
+def _clause(after: str) -> str:
+    return re.split(r"[,;:()]|\s(?:and|while|but|и|а|et|und|و|ve)\s", after, maxsplit=1)[0]
+
+
+def _kind_end(lex: _Lexicon, after: str) -> int | None:
+    """Where the words naming what was counted end, when they follow the number."""
+    clause = _clause(after)
+    hits = [hit for _, pattern in lex.kinds if (hit := pattern.search(clause))]
+    if not hits:
+        return None
+    end = min(hits, key=lambda h: h.start()).end()
+    word_end = re.match(r"\w*", after[end:])
+    return end + (word_end.end() if word_end else 0)
+
+
+def _kind_start(lex: _Lexicon, before: str) -> int | None:
+    starts = [hit.start() for _, pattern in lex.kinds for hit in pattern.finditer(before)]
+    return max(starts) if starts else None
+
+
+def _is_kind_word(lex: _Lexicon, word: str) -> bool:
+    return any(pattern.search(word) for _, pattern in lex.kinds)

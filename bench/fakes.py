@@ -41,6 +41,21 @@ from ingest.formats import (
 from ingest.outlets import by_name
 
 
+# FA-KES's governorate labels, as the admin1 names the gazetteer gives (the label "damascus"
+# covers the city and its countryside, Rif Dimashq).
+def _norm(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
+
+
+GOVERNORATES = {
+    "damascus": {_norm("Damascus"), _norm("Rif Dimashq")},
+    "deir ezzor": {_norm("Deir ez-Zor"), _norm("Deir ez Zor"), _norm("Deir Ezzor")},
+    "hasakeh": {_norm("Al-Hasakah"), _norm("Hasakah"), _norm("Al Hasakah")},
+    "lattakia": {_norm("Latakia")},
+    "tartous": {_norm("Tartus")},
+}
+
+
 def labels() -> list[dict[str, str]]:
     csv.field_size_limit(10**8)
     return list(csv.DictReader(io.StringIO(decode(FAKES.read_bytes()), newline="")))
@@ -66,8 +81,15 @@ def score(workers: int = 2) -> dict[str, Any]:
     # Rows repeating an article (FA-KES has a few) are stored once: find each row's article.
     ids = [build_article(doc, Hints()).article_id for doc in read_file(FAKES, "f", MAPPING)]
     articles = {number: stored.get(article_id) for number, article_id in enumerate(ids, 1)}
+    # Incidents: FA-KES articles with the same labelled date, governorate and cause are one.
+    incident_of: dict[str, set[str]] = {}
+    for event_list in events.values():
+        for e in event_list:
+            if e.get("incident_id"):
+                incident_of.setdefault(e["article_id"], set()).add(e["incident_id"])
     n = len(rows)
     right_outlet = in_text = near = any_event = lead_event = 0
+    gov_hit = gov_any = killed_hit = killed_any = 0
     for number, row in enumerate(rows, start=1):
         article = articles.get(number)
         if article is None:
@@ -78,16 +100,43 @@ def score(workers: int = 2) -> dict[str, Any]:
         if article["published_basis"] == "text":
             in_text += 1
             near += _near(article["published"], target, 3)
-        dated = [e for e in events.get(article["article_id"], []) if e["date"]]
+        found = events.get(article["article_id"], [])
+        governorates = {_norm(loc["admin1"] or (loc["name"] if loc["precision"] == "admin1"
+                                                  else "")) for e in found
+                        for loc in e["locations"]} - {""}
+        gov_any += bool(governorates)
+        gov_hit += bool(governorates & GOVERNORATES.get(row["location"], {_norm(row["location"])}))
+        total = int(row["nb_civilians"] or 0) + int(row["nb_noncivilians"] or 0)
+        tolls = [f for e in found for f in e["figures"] if f["kind"] == "killed"]
+        killed_any += bool(tolls)
+        killed_hit += any(f["low"] is not None and f["low"] <= total <= (f["high"] or f["low"])
+                          for f in tolls) or (total == 0 and not tolls)
+        dated = [e for e in found if e["date"]]
         any_event += any(_near(e["date"], target, 1) or _near(e["date_end"], target, 1)
                          for e in dated)
         lead_event += bool(dated) and (_near(dated[0]["date"], target, 1)
                                        or _near(dated[0]["date_end"], target, 1))
-    return {"rows": n, "read": summary.articles_read, "stored": len(stored),
+    tp = fp = fn = 0
+    keyed = [(ids[i], (r["date"], r["location"], r["cause_of_death"])) for i, r in enumerate(rows)]
+    for i, (art_a, key_a) in enumerate(keyed):
+        for art_b, key_b in keyed[i + 1:]:
+            if art_a == art_b:
+                continue
+            gold = key_a == key_b
+            mine = bool(incident_of.get(art_a, set()) & incident_of.get(art_b, set()))
+            tp += gold and mine
+            fp += mine and not gold
+            fn += gold and not mine
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    grouping = {"incident_precision": precision, "incident_recall": recall,
+                "incident_f1": 2 * precision * recall / max(precision + recall, 1e-9)}
+    return {**grouping, "rows": n, "read": summary.articles_read, "stored": len(stored),
             "failed": len(summary.failed),
             "outlet": right_outlet / n, "published_in_text": in_text / n,
             "published_near_label": near / max(in_text, 1),
-            "event_date_any": any_event / n, "event_date_lead": lead_event / n}
+            "event_date_any": any_event / n, "event_date_lead": lead_event / n,
+            "governorate_recall": gov_hit / n, "governorate_precision": gov_hit / max(gov_any, 1),
+            "killed_recall": killed_hit / n, "killed_precision": killed_hit / max(killed_any, 1)}
 
 
 def baseline() -> float:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from .lexicons import load_csv
+from .lexicons import PhraseIndex, load_csv
 
 
 @dataclass(frozen=True)
@@ -41,40 +41,20 @@ def registry() -> dict[str, Actor]:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], dict[str, Actor]]:
-    index: dict[str, Actor] = {}
-    exact: set[str] = set()
+def _index() -> PhraseIndex[Actor]:
+    phrases: list[tuple[str, Actor]] = []
     for row in load_csv("actors.csv"):
         actor = registry()[row["name"]]
-        for alias in [row["name"], *row.get("aliases", "").split("|")]:
-            alias = alias.strip()
-            if len(alias) < 2:
-                continue
-            if alias.isupper() and len(alias) <= 5:
-                exact.add(alias)  # IS, UN, WHO: only in capitals, never "is", "un", "who"
-                index[alias] = actor
-            else:
-                index.setdefault(alias.casefold(), actor)
-
-    def alternation(values: list[str]) -> str:
-        return "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-
-    loose = [a for a in index if a not in exact]
-    pattern = re.compile(rf"(?<!\w)(?:(?P<exact>{alternation(sorted(exact))})"
-                         rf"|(?i:(?P<loose>{alternation(loose)})))(?!\w)")
-    return pattern, index
+        phrases += [(alias.strip(), actor) for alias in [row["name"], *row["aliases"].split("|")]
+                    if len(alias.strip()) >= 2]
+    return PhraseIndex(phrases)
 
 
+@lru_cache(maxsize=4096)
 def find(text: str) -> list[Mention]:
     """Actors named in a text, in order; overlapping names resolved to the longest."""
-    pattern, index = _patterns()
-    found: list[Mention] = []
-    for match in pattern.finditer(text):
-        key = match.group("exact") or match.group("loose").casefold()
-        actor = index.get(key)
-        if actor is not None:
-            found.append(Mention(actor, match.start(), match.end(), match.group(0)))
-    return found
+    return [Mention(actor, start, end, text[start:end])
+            for start, end, actor in _index().find(text)]
 
 
 def canonical(name: str) -> str | None:
@@ -85,10 +65,18 @@ def canonical(name: str) -> str | None:
     return None
 
 
-def roles(sentence: str, anchor: int) -> list[dict[str, str]]:
+# Who speaks about an event (a ministry, a monitor, an agency) is not a party to it.
+SPEAKERS = frozenset({"ngo", "ministry", "international"})
+
+
+def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset()
+          ) -> list[dict[str, str]]:
     """Actors of an event with ACLED roles: the nearest before the event word acts (actor1),
-    the first after it is acted on (actor2), unless marked as the agent ("killed by X")."""
-    mentions = find(sentence)
+    the first after it is acted on (actor2), unless marked as the agent ("killed by X").
+    Actors the sentence cites as its sources, and speakers, are only ``associated``."""
+    named = find(sentence)
+    mentions = [m for m in named if m.actor.name not in sources
+                and m.actor.kind not in SPEAKERS]
     if not mentions:
         return []
     before = [m for m in mentions if m.end <= anchor]
@@ -109,7 +97,7 @@ def roles(sentence: str, anchor: int) -> list[dict[str, str]]:
     result: list[dict[str, str]] = []
     seen: set[str] = set()
     ranked: list[tuple[Mention | None, str]] = [(actor1, "actor1"), (actor2, "actor2")]
-    ranked += [(m, "associated") for m in mentions]
+    ranked += [(m, "associated") for m in named]
     for chosen, role in ranked:
         if chosen is not None and chosen.actor.name not in seen:
             result.append({"name": chosen.actor.name, "role": role, "text": chosen.text})

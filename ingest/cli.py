@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .store import Store, StoreLockedError, default_store_path
 
@@ -86,6 +88,47 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_incidents(args: argparse.Namespace) -> int:
+    """merge ID ID..., split ID EVENT..., undo: a researcher's corrections, logged in the store
+    and honoured by every later ingest."""
+    from .pipeline import regroup
+
+    store = _store(args.store)
+    con = store.connect()
+    try:
+        rows = con.execute("SELECT incident_id, event_ids FROM incidents").fetchall()
+    finally:
+        con.close()
+    members = {incident: json.loads(ids) for incident, ids in rows}
+    decision: dict[str, Any] | None
+    if args.action == "merge":
+        unknown = [i for i in args.ids if i not in members]
+        if unknown or len(args.ids) < 2:
+            print(f"error: unknown incident {', '.join(unknown)}" if unknown else
+                  "error: merge needs two incidents or more", file=sys.stderr)
+            return 2
+        decision = {"action": "merge", "events": sorted(e for i in args.ids for e in members[i])}
+    elif args.action == "split":
+        if not args.ids or args.ids[0] not in members or len(args.ids) < 2:
+            print("error: split needs an incident and some of its events", file=sys.stderr)
+            return 2
+        outside = [e for e in args.ids[1:] if e not in members[args.ids[0]]]
+        if outside:
+            print(f"error: not in {args.ids[0]}: {', '.join(outside)}", file=sys.stderr)
+            return 2
+        decision = {"action": "split", "events": sorted(args.ids[1:])}
+    else:
+        if not store.decisions():
+            print("nothing to undo", file=sys.stderr)
+            return 2
+        decision = None
+    with store.writer(wait=30.0) as writer:
+        writer.record_decision(decision)
+        count = regroup(writer)
+    print(f"{args.action}: done; {count} incidents")
+    return 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from dashboard.app import serve
 
@@ -133,6 +176,12 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", help="only records on or after YYYY-MM-DD")
     exp.add_argument("--until", help="only records on or before YYYY-MM-DD")
     exp.set_defaults(run=run_export)
+
+    inc = commands.add_parser("incidents", help="correct the grouping: merge, split, undo")
+    inc.add_argument("action", choices=["merge", "split", "undo"])
+    inc.add_argument("ids", nargs="*", help="merge: incident ids; split: incident id, event ids")
+    inc.add_argument("--store", help=store_help)
+    inc.set_defaults(run=run_incidents)
 
     for name, helptext in (("serve", "the dashboard over the store"),
                            ("demo", "build the store from the bundled corpus, then serve it")):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
-from . import actors, claims, dates, figures, sentences
+from . import actors, claims, dates, figures, places, sentences
 from .lexicons import load_toml
 from .models import Article, Event
 
@@ -25,8 +25,10 @@ def _types(language: str) -> tuple[_EventType, ...]:
     for entry in load_toml("events.toml")["type"]:
         words = entry.get(language) or entry.get("en") or []
         alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        # Arabic joins conjunctions and prepositions to the word: "وقصف", "بالقصف".
+        prefix = r"(?:[وف]?(?:ب|ل|ك)?(?:ال)?)?" if language == "ar" else ""
         found.append(_EventType(entry["event_type"], entry["sub_event_type"],
-                                re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)))
+                                re.compile(rf"(?<!\w){prefix}(?:{alternation})", re.IGNORECASE)))
     return tuple(found)
 
 
@@ -49,6 +51,11 @@ def extract(article: Article) -> list[Event]:
     language = article.language or "en"
     all_mentions = dates.find_dates(article.text, published, language)
     mentions = [m for m in all_mentions if not m.duration]
+    # A name that is an actor's ("the Azov regiment", «Азов») is not a place there.
+    taken = [(m.start, m.end) for m in actors.find(article.text)]
+    named_places = [f for f in places.find(article.text, language)
+                    if not any(s < f.end and f.start < e for s, e in taken)]
+    context = places.countries(named_places)
     events: list[Event] = []
     previous: Event | None = None
     previous_paragraph = -1
@@ -58,21 +65,27 @@ def extract(article: Article) -> list[Event]:
             previous = None if sentence.paragraph != previous_paragraph else previous
             continue
         own = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        if not own and any(m.duration and sentence.start <= m.start < sentence.end
+                           for m in all_mentions):
+            continue  # "more than 320,000 dead since 2011": background, not an event
         event = Event(article_id=article.article_id, outlet=article.outlet,
                       sentence=sentence.text, start=sentence.start, end=sentence.end,
                       event_type=typed[0], sub_event_type=typed[1])
         event.claimed_by, denial = claims.find_claims(sentence.text, language)
         event.stance = "denies" if denial else "asserts"
-        event.actors = actors.roles(sentence.text, typed[2])
+        event.actors = actors.roles(sentence.text, typed[2], frozenset(event.claimed_by))
+        in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
+                       for f in named_places if sentence.start <= f.start < sentence.end]
+        event.locations = places.resolve(in_sentence, sentence.text, context)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
             first = own[0]
             event.date, event.date_end = first.iso
             event.date_precision, event.date_text = first.precision, first.text
             event.date_basis = "text" if first.date else None
-        elif continues or (denial and events):
-            # A sentence that continues the event before it (or denies an event the article
-            # reports) takes its date, and says so.
+        elif continues or (events and not _background(sentence.text, language)):
+            # A sentence that continues the event before it, or gives another account (or a
+            # denial) of an event the article reports, takes its date, and says so.
             source = previous if continues and previous is not None else events[-1]
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == 0 and not events and published is not None:
@@ -87,9 +100,51 @@ def extract(article: Article) -> list[Event]:
                        if sentence.start <= m.start < sentence.end]
         event.figures = [f.record() for f in
                          figures.find_figures(sentence.text, language, dated_spans)]
+        _add_civilians(event, sentence.text, language)
+        if not event.locations:
+            # No place of its own: where the article's events have been placed so far, else
+            # the article's first place; marked as inherited.
+            placed = [e for e in events if e.locations]
+            fallback = placed[-1].locations if placed else places.resolve(
+                named_places[:1], article.text, context)
+            event.locations = [{**loc, "inherited": True} for loc in fallback]
         events.append(event)
         previous, previous_paragraph = event, sentence.paragraph
     return events
+
+
+@cache
+def _civilian_words(language: str) -> re.Pattern[str]:
+    words = load_toml("events.toml")["civilians"].get(language, [])
+    alternation = "|".join(re.escape(w) for w in words) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
+
+
+def _add_civilians(event: Event, sentence: str, language: str) -> None:
+    """Civilians harmed are acted on: ACLED's "Civilians (Syria)" as actor2, by the country
+    of the event's place."""
+    if any(a["role"] == "actor2" for a in event.actors) or not event.locations:
+        return
+    match = _civilian_words(language).search(sentence)
+    if match is None:
+        return
+    country = event.locations[0]["country"]
+    for actor in actors.registry().values():
+        if actor.kind == "civilians" and actor.country == country \
+                and actor.name.startswith("Civilians"):
+            event.actors.append({"name": actor.name, "role": "actor2", "text": match.group(0)})
+            return
+
+
+@cache
+def _background_cues(language: str) -> re.Pattern[str]:
+    words = load_toml("events.toml")["background"].get(language, [])
+    alternation = "|".join(re.escape(w) for w in words) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{alternation})", re.IGNORECASE)
+
+
+def _background(sentence: str, language: str) -> bool:
+    return bool(_background_cues(language).search(sentence))
 
 
 def _inherit(event: Event, source: Event, casualties_only: bool) -> None:

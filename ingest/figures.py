@@ -15,7 +15,7 @@ from typing import Any
 
 from .lexicons import load_toml
 
-KIND_WINDOW_AFTER = 45  # characters after a number searched for what it counts
+KIND_WINDOW_AFTER = 75  # characters after a number searched for what it counts
 KIND_WINDOW_BEFORE = 30
 
 
@@ -102,9 +102,15 @@ def _value(lex: _Lexicon, match: re.Match[str]) -> tuple[int, int] | None:
 _NOT_A_COUNT_AFTER = re.compile(
     r"^(?:\s*(?:%|per ?cent|процент|pour ?cent|prozent|٪|yüzde)|-?\s?(?:mm|km|kg|cm|m)\b|"
     r"\s+(?:of|из|з|des?|von|من)\s+(?:the|them|those|these|них|них|les|ces|den|هؤلاء)\b|"
+    r"-(?:hour|day|week|month|year|km|mile|meter|metre|storey|story)\b|"
+    r"\s*(?:metres|meters|feet|miles|kilometres|kilometers|метр\w*|mètres|Meter|متر)\b|"
     r"-year-old|-летн|-річн|\s*(?:years? old|лет|год[аы]?|ans|jahre|عام|yaşında)\b|"
     r"[:.]\d{2}\b|\s*(?:GMT|UTC|a\.m\.|p\.m\.|am\b|pm\b|h\d{2}|ч\.)|\s*\$|\s*(?:dollars|долл|euros?|"
     r"dólares|dollar|دولار|lira)\b)", re.IGNORECASE)
+_TOLL_ROSE = re.compile(r"(?:toll|число погибших|кількість загиблих|bilan|Zahl der Toten|"
+                        r"حصيلة|ölü sayısı)\b[^.;]*(?:ris\w+|rose|climb\w*|reach\w*|increas\w*|"
+                        r"jumped|stands?|выросло|возросло|зросла|s'élève|стало|stieg|ارتفعت|"
+                        r"yükseldi)\s+(?:to|at|до|à|auf|إلى)?\s*$", re.IGNORECASE)
 _EXCLUSIVE = re.compile(r"(more|over|plus|более|больше|свыше|понад|більше|mehr|über|أكثر|"
                         r"اكثر|fazla|aşkın)", re.IGNORECASE)
 # "including 3 children", "بينهم 4 أطفال": part of a toll already counted, not another toll.
@@ -164,16 +170,22 @@ def find_figures(sentence: str, language: str = "en",
             text_start = start - len(qualifier.group(0))
         elif (qualifier := lex.about.search(before)) is not None:
             text_start = start - len(qualifier.group(0))
-        kind = _kind(lex, after, before)
+        verb_first = _verb_before(lex, before)
+        kind = verb_first or _kind(lex, after, before)
+        if kind is None and _TOLL_ROSE.search(sentence[max(0, start - 160):start]):
+            kind = "killed"  # "the death toll ... has risen to 52"
         inherited = kind is None
         if kind is None and found and start - found[-1].end < 80 and \
                 not re.search(r"[.;]", sentence[found[-1].end:start]):
             kind = found[-1].kind  # "59 missiles were fired, but only 23 reached the base"
         if kind is None:
             continue
-        if kind in ("killed", "injured") and lex.present.search(after[:30]) \
-                and not any(p.search(after) for k, p in lex.kinds if k == kind):
-            continue
+        present = lex.present.search(after[:40])
+        if present is not None and verb_first is None and _kind_end(lex, after) is not None:
+            # "4,000 people were at the station when the missile struck": people present.
+            hits = [h.start() for k, p in lex.kinds if k == kind and (h := p.search(after))]
+            if not hits or present.start() < min(hits):
+                continue
         kind_end = _kind_end(lex, after)
         if kind_end is None:
             # The kind word came before the number ("killed 12 people"): take it and the noun.
@@ -186,6 +198,18 @@ def find_figures(sentence: str, language: str = "en",
         found.append(Figure(kind, low, high, sentence[text_start:text_end].strip(), text_start,
                             text_end))
     return found
+
+
+def _verb_before(lex: _Lexicon, before: str) -> str | None:
+    """"killing 50 people", "погибли 52": a casualty word right before the number."""
+    for kind, pattern in lex.kinds:
+        hits = list(pattern.finditer(before))
+        if kind in ("killed", "injured") and hits:
+            gap = before[hits[-1].end():]
+            if len(gap.split()) <= 1 and not re.search(r"[,;:.]", gap) and not re.search(
+                    r"(?<!\w)(?:and|et|und|и|і|та|و|ve|y|e)\s*$", gap, re.IGNORECASE):
+                return kind
+    return None
 
 
 def _kind(lex: _Lexicon, after: str, before: str) -> str | None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+
+V = TypeVar("V")
 
 ENV_EXTRA = "COUNTERPOINT_DATA"  # a folder whose files extend the shipped ones of the same name
 
@@ -48,3 +52,48 @@ def load_csv(name: str) -> tuple[dict[str, str], ...]:
             rows.extend({k: (v or "").strip() for k, v in row.items() if k}
                         for row in csv.DictReader(handle))
     return tuple(rows)
+
+
+_WORD = re.compile(r"\w+")
+
+
+class PhraseIndex(Generic[V]):
+    """Finds any of many phrases in a text by dictionary look-ups over word n-grams, which stays
+    fast with tens of thousands of phrases where one regular expression does not. Phrases match
+    on whole words, case-insensitively, except short all-capital ones ("IS", "UN", "WHO"),
+    which match only in capitals so that "is", "un" and "who" never do."""
+
+    def __init__(self, phrases: Iterable[tuple[str, V]], exact_max: int = 5) -> None:
+        self._loose: dict[tuple[str, ...], V] = {}
+        self._exact: dict[tuple[str, ...], V] = {}
+        self._longest: dict[str, int] = {}  # first word (case-folded) -> most words after it
+        for phrase, value in phrases:
+            words = tuple(_WORD.findall(phrase))
+            if not words:
+                continue
+            if phrase.strip().isupper() and len(phrase.strip()) <= exact_max:
+                self._exact.setdefault(words, value)
+            else:
+                self._loose.setdefault(tuple(w.casefold() for w in words), value)
+            first = words[0].casefold()
+            self._longest[first] = max(self._longest.get(first, 0), len(words))
+
+    def find(self, text: str) -> list[tuple[int, int, V]]:
+        """(start, end, value) of each phrase found, longest first, left to right."""
+        tokens = list(_WORD.finditer(text))
+        folded = [t.group(0).casefold() for t in tokens]
+        found: list[tuple[int, int, V]] = []
+        i = 0
+        while i < len(tokens):
+            longest = self._longest.get(folded[i], 0)
+            for length in range(min(longest, len(tokens) - i), 0, -1):
+                value = self._loose.get(tuple(folded[i:i + length]))
+                if value is None and self._exact:
+                    value = self._exact.get(tuple(t.group(0) for t in tokens[i:i + length]))
+                if value is not None:
+                    found.append((tokens[i].start(), tokens[i + length - 1].end(), value))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found

@@ -18,11 +18,12 @@ EVENT_FIELDS = (
 )
 INCIDENT_FIELDS = (
     "incident_id", "date", "date_end", "event_type", "locations", "outlets", "event_ids",
-    "figures", "disagreements",
+    "figures", "disagreements", "first_reported", "figure_history",
 )
 # Fields stored as JSON text in Parquet and CSV because they hold lists or objects.
 NESTED_FIELDS = frozenset({"captions", "published_candidates", "actors", "locations", "figures",
-                           "claimed_by", "outlets", "event_ids", "disagreements"})
+                           "claimed_by", "outlets", "event_ids", "disagreements",
+                           "first_reported", "figure_history"})
 
 _SPACE = re.compile(r"\s+")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from .lexicons import load_csv
+from .lexicons import PhraseIndex, load_csv
 
 WINDOW = 80  # characters between a name and its title
 _FORMER = re.compile(r"(?:former|ex-|then-|late|бывш\w*|экс-|колишн\w*|ancien\w*|ex\s|"
@@ -60,26 +60,24 @@ def _entries() -> tuple[_Entry, ...]:
 
 
 @cache
-def _name_index() -> tuple[re.Pattern[str], dict[str, list[_Entry]]]:
-    index: dict[str, list[_Entry]] = {}
+def _name_index() -> PhraseIndex[list[_Entry]]:
+    by_name: dict[str, list[_Entry]] = {}
     for entry in _entries():
         for name in entry.plain_names:
-            index.setdefault(name, []).append(entry)
-    pattern = rf"(?<!\w)(?:{_alternation(list(index))})(?!\w)" if index else r"(?!x)x"
-    return re.compile(pattern), index
+            by_name.setdefault(name, []).append(entry)
+    return PhraseIndex(by_name.items())
 
 
 def terms_named(text: str) -> list[Term]:
     """Terms of office that a text names by person and office together."""
-    pattern, index = _name_index()
     found: dict[Term, None] = {}
-    for match in pattern.finditer(text):
-        start = max(0, match.start() - WINDOW)
-        window = text[start:match.end() + WINDOW]
-        offset = match.start() - start
+    for name_start, name_end, entries in _name_index().find(text):
+        start = max(0, name_start - WINDOW)
+        window = text[start:name_end + WINDOW]
+        offset = name_start - start
         if _FORMER.search(window[max(0, offset - 25):offset]):
             continue
-        for entry in index.get(match.group(0), []):
+        for entry in entries:
             if entry.term in found:
                 continue
             if any(not _FORMER.search(window[max(0, t.start() - 25):t.start()])
@@ -90,6 +88,5 @@ def terms_named(text: str) -> list[Term]:
 
 def people_named(text: str) -> list[tuple[int, int, str]]:
     """Office-holders a text names, with or without their title: (start, end, person)."""
-    pattern, index = _name_index()
-    return [(m.start(), m.end(), index[m.group(0)][0].term.person)
-            for m in pattern.finditer(text) if m.group(0) in index]
+    return [(start, end, entries[0].term.person)
+            for start, end, entries in _name_index().find(text)]

@@ -7,13 +7,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from . import events as event_extraction
+from . import incidents
 from .articles import Hints, build_article
 from .formats import InputError, RawDocument, read_file, walk
-from .store import Store
+from .store import Store, StoreWriter, decode_record
 
 BATCH_SIZE = 200  # articles per atomic store batch
 CHUNK_SIZE = 10  # documents per unit of work for a worker process
@@ -35,11 +37,12 @@ class Summary:
     articles_added: int = 0
     events_added: int = 0
     failed: list[str] = field(default_factory=list)
+    incidents: int = 0
 
     def line(self) -> str:
         return (f"{self.files} files, {self.articles_read} articles read, "
                 f"{self.articles_added} new articles and {self.events_added} events stored, "
-                f"{len(self.failed)} inputs skipped")
+                f"{self.incidents} incidents, {len(self.failed)} inputs skipped")
 
 
 def process_documents(documents: list[RawDocument], hints: Hints) -> ChunkResult:
@@ -120,6 +123,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: Store, hints: Hints |
     summary.files = len(jobs)
     pending_articles: list[dict[str, Any]] = []
     pending_events: list[dict[str, Any]] = []
+    new_dates: list[str] = []
     done = 0
 
     def report(errors: list[str]) -> None:
@@ -132,6 +136,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: Store, hints: Hints |
     with store.writer(wait=30.0) as writer:
         def flush() -> None:
             if pending_articles:
+                new_dates.extend(e["date"] for e in pending_events if e.get("date"))
                 added_articles, added_events = writer.write_batch(pending_articles, pending_events)
                 summary.articles_added += added_articles
                 summary.events_added += added_events
@@ -152,4 +157,51 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: Store, hints: Hints |
                 progress(done, 0)
         report(read_errors)
         flush()
+        if summary.events_added or store.snapshot() is None:
+            summary.incidents = regroup(writer, *_new_dates(new_dates))
     return summary
+
+
+GROUPING_MARGIN = timedelta(days=45)  # events further apart never link (incidents.SLACK << 45)
+
+
+def _new_dates(values: list[str]) -> tuple[date | None, date | None]:
+    if not values:
+        return None, None
+    return date.fromisoformat(min(values)), date.fromisoformat(max(values))
+
+
+def regroup(writer: StoreWriter, since: date | None = None, until: date | None = None) -> int:
+    """Group events into incidents within a window of dates (all when no window), keep the
+    incidents outside it, apply the researcher's decisions, and write a new snapshot.
+    Returns the number of incidents."""
+    store = writer.store
+    con = store.connect()
+    try:
+        where, params = "", []
+        if since is not None and until is not None:
+            where = "WHERE date_end >= ? AND date <= ?"
+            params = [(since - GROUPING_MARGIN).isoformat(), (until + GROUPING_MARGIN).isoformat()]
+        cursor = con.execute(f"SELECT * FROM events {where}", params)
+        names = [d[0] for d in cursor.description]
+        window = [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        articles = {r[0]: {"published": r[1]} for r in con.execute(
+            "SELECT article_id, published FROM articles").fetchall()}
+        kept: list[dict[str, Any]] = []
+        if where and store.snapshot() is not None:
+            outside = f"NOT ({where.removeprefix('WHERE ')})"
+            cursor = con.execute(f"SELECT * FROM incidents WHERE {outside}", params)
+            names = [d[0] for d in cursor.description]
+            kept = [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    finally:
+        con.close()
+    in_window = {e["event_id"] for e in window}
+    kept = [i for i in kept if not set(i["event_ids"]) & in_window]
+    groups = incidents.apply_decisions(incidents.group(window), store.decisions())
+    by_id = {e["event_id"]: e for e in window}
+    records = kept + [incidents.describe([by_id[e] for e in g if e in by_id], articles)
+                      for g in groups if sum(e in by_id for e in g) > 1]
+    records.sort(key=lambda r: (r["date"], r["incident_id"]))
+    members = sorted((e, r["incident_id"]) for r in records for e in r["event_ids"])
+    writer.write_incidents(records, members)
+    return len(records)

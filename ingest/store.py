@@ -99,20 +99,49 @@ class Store:
         paths = (self.batches / name / f"{table}.parquet" for name in names)
         return [str(path) for path in paths if path.is_file()]
 
+    def snapshot(self) -> Path | None:
+        """The current incidents snapshot: the newest committed folder under incidents/."""
+        folder = self.path / "incidents"
+        if not folder.is_dir():
+            return None
+        names = sorted(e.name for e in os.scandir(folder) if e.is_dir())
+        return folder / names[-1] if names else None
+
     def listing(self) -> tuple[str, ...]:
         """A cheap fingerprint of what is committed; changes whenever a batch lands."""
-        return tuple(self.files("articles"))
+        return (*self.files("articles"), str(self.snapshot()))
 
     def create_views(self, con: duckdb.DuckDBPyConnection) -> None:
-        """(Re)define one DuckDB view per table over the committed files."""
-        for table in TABLES:
+        """(Re)define one DuckDB view per table over the committed files. Events take their
+        incident from the current incidents snapshot (events are written once, never
+        rewritten; grouping changes only the snapshot)."""
+        snapshot = self.snapshot()
+        for table in ("articles", "events"):
             files = self.files(table)
             if files:
-                listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-                source = f"SELECT * FROM read_parquet([{listed}], union_by_name=true)"
+                source = f"SELECT * FROM read_parquet({_quoted(files)}, union_by_name=true)"
             else:
                 source = _empty_select(SCHEMAS[table])
+            if table == "events" and snapshot is not None:
+                members = _quoted([str(snapshot / "members.parquet")])
+                source = (f"SELECT e.* REPLACE (m.incident_id AS incident_id) FROM ({source}) e "
+                          f"LEFT JOIN read_parquet({members}) m USING (event_id)")
             con.execute(f"CREATE OR REPLACE VIEW {table} AS {source}")
+        if snapshot is not None:
+            incidents = _quoted([str(snapshot / "incidents.parquet")])
+            con.execute(f"CREATE OR REPLACE VIEW incidents AS SELECT * FROM "
+                        f"read_parquet({incidents})")
+        else:
+            con.execute(f"CREATE OR REPLACE VIEW incidents AS "
+                        f"{_empty_select(SCHEMAS['incidents'])}")
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """The researcher's merges and splits, oldest first."""
+        path = self.path / "decisions.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB connection with views over the store; never locks the files."""
@@ -156,6 +185,10 @@ class Store:
                 yield StoreWriter(self)
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _quoted(files: Sequence[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
 
 def _empty_select(schema: pa.Schema) -> str:
@@ -215,6 +248,49 @@ class StoreWriter:
         _fsync(self.store.batches)
         known.update(fresh)
         return len(fresh), len(kept_events)
+
+    def write_incidents(self, incidents: Sequence[dict[str, Any]],
+                        members: Sequence[tuple[str, str]]) -> Path:
+        """Replace the incidents snapshot (records, and event -> incident), atomically."""
+        return _write_incidents(self, incidents, members)
+
+    def record_decision(self, decision: dict[str, Any] | None) -> None:
+        """Append a researcher's decision to the log, or (None) take the last one back."""
+        decisions = self.store.decisions()
+        if decision is None:
+            decisions = decisions[:-1]
+        else:
+            decisions.append(decision)
+        path = self.store.path / "decisions.jsonl"
+        staging = path.with_suffix(".tmp")
+        staging.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in decisions),
+                           encoding="utf-8")
+        os.replace(staging, path)
+
+
+def _write_incidents(writer: StoreWriter, incidents: Sequence[dict[str, Any]],
+                     members: Sequence[tuple[str, str]]) -> Path:
+    store = writer.store
+    snapshot_id = f"{time.time_ns():020d}-{os.getpid()}"
+    staging = store._tmp / f"incidents-{snapshot_id}"
+    staging.mkdir(parents=True)
+    pq.write_table(_to_table("incidents", list(incidents)), staging / "incidents.parquet")
+    pq.write_table(pa.table({"event_id": [m[0] for m in members],
+                             "incident_id": [m[1] for m in members]},
+                            schema=pa.schema([("event_id", pa.string()),
+                                              ("incident_id", pa.string())])),
+                   staging / "members.parquet")
+    for entry in staging.iterdir():
+        _fsync(entry)
+    folder = store.path / "incidents"
+    folder.mkdir(exist_ok=True)
+    target = folder / snapshot_id
+    os.rename(staging, target)
+    _fsync(folder)
+    # Keep the previous snapshot a while: a reader may have just planned a query over it.
+    for old in sorted(e.name for e in os.scandir(folder) if e.is_dir())[:-2]:
+        shutil.rmtree(folder / old, ignore_errors=True)
+    return target
 
 
 def _fsync(path: Path) -> None:

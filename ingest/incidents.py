@@ -1,0 +1,246 @@
+"""Incidents: the same real-world event as told by different articles and outlets.
+
+Two accounts are linked when their periods overlap (allowing for each one's precision and one
+day of slack for time zones and late-night events), they are in the same country, their places
+agree (the same place, or one inside the other's admin1 region), their event types are
+compatible, and what they name (places, actors, kinds of figures) overlaps enough. Incidents are
+the connected groups of links. Grouping depends only on the set of events, never on the order
+they were ingested in; an incident's id is a hash of its members, so it stays the same while
+they do. A researcher's merges and splits (a log of decisions, see ``apply_decisions``) are
+applied after grouping, by every later ingest.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from .models import stable_id
+
+SLACK = timedelta(days=1)
+GROUPED_PRECISIONS = ("day", "week")  # a month or a year says too little to group by
+MIN_SIMILARITY = 0.2
+
+# Event types that one incident can be told as: an air strike killing civilians is told as an
+# air strike by one outlet and as an attack on civilians by another.
+_COMPATIBLE = {
+    frozenset({"Explosions/Remote violence", "Violence against civilians"}),
+    frozenset({"Battles", "Explosions/Remote violence"}),
+    frozenset({"Battles", "Violence against civilians"}),
+}
+
+
+def _period(event: dict[str, Any]) -> tuple[date, date] | None:
+    if not event.get("date") or event.get("date_precision") not in GROUPED_PRECISIONS:
+        return None
+    return date.fromisoformat(event["date"]), date.fromisoformat(event["date_end"])
+
+
+def _places(event: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """(places, admin1 regions, countries) an event names."""
+    names, regions, countries = set(), set(), set()
+    for loc in event.get("locations") or []:
+        countries.add(loc["country"])
+        if loc["precision"] == "place":
+            names.add(loc["name"])
+            if loc.get("admin1"):
+                regions.add(loc["admin1"])
+        elif loc["precision"] == "admin1":
+            regions.add(loc["name"])
+    return names, regions, countries
+
+
+def _tokens(event: dict[str, Any]) -> set[str]:
+    """What an account names, in canonical form, so that accounts in different languages
+    can be compared: places, actors and kinds of figures."""
+    found = {f"place:{loc['name']}" for loc in event.get("locations") or []}
+    found |= {f"actor:{a['name']}" for a in event.get("actors") or []}
+    found |= {f"figure:{f['kind']}" for f in event.get("figures") or []}
+    found.add(f"type:{event.get('sub_event_type')}")
+    return found
+
+
+def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two accounts can be of one incident."""
+    pa, pb = _period(a), _period(b)
+    if pa is None or pb is None:
+        return False
+    if pa[0] - SLACK > pb[1] or pb[0] - SLACK > pa[1]:
+        return False
+    names_a, regions_a, countries_a = _places(a)
+    names_b, regions_b, countries_b = _places(b)
+    if not countries_a or not countries_b or not countries_a & countries_b:
+        return False
+    if names_a and names_b and not names_a & names_b:
+        # Different towns: only the same incident when one lies in the other's region.
+        return False
+    if not names_a & names_b and (regions_a or names_a) and (regions_b or names_b) \
+            and not (regions_a | names_a) & (regions_b | names_b):
+        return False
+    types = {a.get("event_type"), b.get("event_type")}
+    if len(types) > 1 and frozenset(types) not in _COMPATIBLE:
+        return False
+    ta, tb = _tokens(a), _tokens(b)
+    return len(ta & tb) / max(1, len(ta | tb)) >= MIN_SIMILARITY
+
+
+def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
+    """Groups of event ids that tell one incident, each sorted, in a stable order."""
+    usable = sorted((e for e in events if _period(e) is not None), key=lambda e: e["event_id"])
+    parent = {e["event_id"]: e["event_id"] for e in usable}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    # Only events close in time can link: sort by start and compare within the window.
+    by_start = sorted(usable, key=lambda e: (e["date"], e["event_id"]))
+    for i, a in enumerate(by_start):
+        end_a = date.fromisoformat(a["date_end"]) + SLACK
+        for b in by_start[i + 1:]:
+            if date.fromisoformat(b["date"]) - SLACK > end_a:
+                break
+            if compatible(a, b):
+                ra, rb = root(a["event_id"]), root(b["event_id"])
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for event in usable:
+        groups[root(event["event_id"])].append(event["event_id"])
+    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def apply_decisions(groups: list[list[str]], decisions: Iterable[dict[str, Any]]
+                    ) -> list[list[str]]:
+    """A researcher's corrections, in order: ``merge`` puts the listed events in one incident,
+    ``split`` takes the listed events out of theirs (into one incident of their own)."""
+    membership = {e: i for i, g in enumerate(groups) for e in g}
+    sets: dict[int, set[str]] = {i: set(g) for i, g in enumerate(groups)}
+    next_id = len(groups)
+    for decision in decisions:
+        events = list(decision.get("events", []))
+        if decision.get("action") == "merge":
+            target = next_id
+            next_id += 1
+            sets[target] = set()
+            for event in events:
+                old = membership.get(event)
+                if old is not None and old != target and old in sets:
+                    for member in sets.pop(old):
+                        membership[member] = target
+                        sets[target].add(member)
+                membership[event] = target
+                sets[target].add(event)
+        elif decision.get("action") == "split":
+            target = next_id
+            next_id += 1
+            sets[target] = set()
+            for event in events:
+                old = membership.get(event)
+                if old is not None and old in sets:
+                    sets[old].discard(event)
+                membership[event] = target
+                sets[target].add(event)
+    return sorted((sorted(s) for s in sets.values() if len(s) > 1), key=lambda g: g[0])
+
+
+def incident_id(members: Sequence[str]) -> str:
+    return stable_id("i", *sorted(members))
+
+
+def _range(values: list[tuple[int | None, int | None]]) -> dict[str, int | None]:
+    lows = [lo for lo, _ in values if lo is not None]
+    highs = [hi if hi is not None else lo for lo, hi in values]
+    known_highs = [h for h in highs if h is not None]
+    open_ended = any(hi is None for _, hi in values)
+    return {"low": min(lows) if lows else None,
+            "high": None if open_ended and (not known_highs or max(lows or [0]) >=
+                                           max(known_highs)) else
+            (max(known_highs) if known_highs else None)}
+
+
+def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, Any]]
+             ) -> dict[str, Any]:
+    """The incident record: consensus values, every account, and where accounts disagree."""
+    members = sorted(members, key=lambda e: e["event_id"])
+    starts = sorted(e["date"] for e in members)
+    ends = sorted(e["date_end"] for e in members)
+    types = Counter(e["event_type"] for e in members)
+    places: Counter[tuple[str, str]] = Counter()
+    location_of: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in members:
+        for loc in e.get("locations") or []:
+            if loc.get("inherited"):
+                continue
+            key = (loc["name"], loc["precision"])
+            places[key] += 1
+            location_of.setdefault(key, {k: loc[k] for k in
+                                         ("name", "admin1", "country", "lat", "lon",
+                                          "precision")})
+    outlets = sorted({e["outlet"] or "unknown" for e in members})
+
+    def published(e: dict[str, Any]) -> str:
+        return str((articles.get(e["article_id"]) or {}).get("published") or "")
+
+    # Figures: per outlet, the largest account of each kind it gave (its latest toll).
+    by_kind: dict[str, dict[str, tuple[int | None, int | None]]] = defaultdict(dict)
+    timeline: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for e in sorted(members, key=lambda e: (published(e), e["start"])):
+        for f in e.get("figures") or []:
+            outlet = e["outlet"] or "unknown"
+            value = (f["low"], f["high"])
+            timeline[f["kind"]][outlet].append({"published": published(e) or None,
+                                                "low": f["low"], "high": f["high"]})
+            old = by_kind[f["kind"]].get(outlet)
+            if old is None or (value[0] or 0) > (old[0] or 0):
+                by_kind[f["kind"]][outlet] = value
+    figures = {kind: _range(list(values.values())) for kind, values in sorted(by_kind.items())}
+    disagreements: list[dict[str, Any]] = []
+    for kind, values in sorted(by_kind.items()):
+        if len(set(values.values())) > 1:
+            disagreements.append({"field": kind, "values": {o: list(v) for o, v in
+                                                            sorted(values.items())}})
+    dates = {o: sorted({(e["date"], e["date_end"]) for e in members if e["outlet"] == o})
+             for o in outlets}
+    if len({tuple(v) for v in dates.values()}) > 1:
+        disagreements.append({"field": "date", "values": {
+            o: [list(p) for p in v] for o, v in dates.items()}})
+    named = {o: sorted({loc["name"] for e in members if e["outlet"] == o
+                        for loc in e.get("locations") or [] if not loc.get("inherited")})
+             for o in outlets}
+    if len({tuple(v) for v in named.values() if v}) > 1:
+        disagreements.append({"field": "locations", "values": {o: v for o, v in named.items()
+                                                              if v}})
+    blamed = {o: sorted({a["name"] for e in members if e["outlet"] == o
+                         for a in e.get("actors") or [] if a["role"] == "actor1"})
+              for o in outlets}
+    if len({tuple(v) for v in blamed.values() if v}) > 1:
+        disagreements.append({"field": "responsibility", "values": {
+            o: v for o, v in blamed.items() if v}})
+    denials = {o: sorted({c for e in members if e["outlet"] == o and e.get("stance") == "denies"
+                          for c in e.get("claimed_by") or []} or
+                         ({"(the outlet)"} if any(e["outlet"] == o and e.get("stance") ==
+                                                  "denies" for e in members) else set()))
+               for o in outlets}
+    if any(denials.values()):
+        disagreements.append({"field": "denials", "values": {o: v for o, v in denials.items()
+                                                            if v}})
+    first = min(members, key=lambda e: (published(e) or "9999", e["event_id"]))
+    return {
+        "incident_id": incident_id([e["event_id"] for e in members]),
+        "date": starts[len(starts) // 2] if len(starts) % 2 else starts[len(starts) // 2 - 1],
+        "date_end": str(statistics.median_low(ends)),
+        "event_type": types.most_common(1)[0][0],
+        "locations": [location_of[k] for k, _ in places.most_common(3)],
+        "outlets": outlets,
+        "event_ids": [e["event_id"] for e in members],
+        "figures": figures,
+        "disagreements": disagreements,
+        "first_reported": {"outlet": first["outlet"], "published": published(first) or None},
+        "figure_history": {kind: dict(per_outlet) for kind, per_outlet in timeline.items()},
+    }

@@ -1,0 +1,103 @@
+"""Incidents: accounts of one event grouped across outlets; order-independent; correctable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CORPUS, COUNTERPOINT, FIXTURES, REPO
+
+from ingest import Store, ingest
+
+ACCOUNTS = FIXTURES / "incident"
+
+
+def incidents(store: Store) -> list[dict[str, Any]]:
+    return store.records("incidents")
+
+
+def test_three_accounts_one_incident_and_their_tolls(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    ingest([ACCOUNTS], store)
+    found = incidents(store)
+    assert len(found) == 1
+    (incident,) = found
+    assert incident["outlets"] == ["reuters", "tass", "ukrinform"]
+    killed = next(d for d in incident["disagreements"] if d["field"] == "killed")
+    assert killed["values"] == {"reuters": [50, 50], "tass": [30, 30], "ukrinform": [52, 52]}
+    assert incident["figures"]["killed"] == {"low": 30, "high": 52}
+    blamed = next(d for d in incident["disagreements"] if d["field"] == "responsibility")
+    assert blamed["values"]["tass"] != blamed["values"]["reuters"]
+    # The Kharkiv shelling the same day, in another province, stays apart.
+    other = {a["article_id"] for a in store.records("articles") if "other" in a["source"]}
+    members = set(incident["event_ids"])
+    assert not any(e["article_id"] in other for e in store.records("events")
+                   if e["event_id"] in members)
+    # Events carry their incident.
+    tagged = {e["event_id"] for e in store.records("events") if e["incident_id"]}
+    assert tagged == members
+
+
+def _grouping(store: Store) -> set[frozenset[str]]:
+    return {frozenset(i["event_ids"]) for i in incidents(store)}
+
+
+def test_grouping_does_not_depend_on_ingest_order(tmp_path: Path) -> None:
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
+    forward, backward = Store(tmp_path / "f"), Store(tmp_path / "b")
+    ingest([CORPUS], forward, workers=2)
+    for path in reversed(files):  # one file per ingest: incremental, the other way round
+        ingest([path], backward)
+    assert _grouping(forward) == _grouping(backward)
+    assert {i["incident_id"] for i in incidents(forward)} == \
+        {i["incident_id"] for i in incidents(backward)}
+    assert len(_grouping(forward)) >= 8
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COUNTERPOINT, *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_merge_split_and_undo_survive_reingest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(ACCOUNTS, folder)
+    store = Store(tmp_path / "s")
+    ingest([folder / "reuters.txt", folder / "tass.txt", folder / "ukrinform.txt"], store)
+    (incident,) = incidents(store)
+    # Split the TASS account off.
+    tass = sorted(e["event_id"] for e in store.records("events") if e["outlet"] == "tass"
+                  and e["incident_id"] == incident["incident_id"])
+    result = _cli("incidents", "split", incident["incident_id"], *tass, "--store",
+                  str(store.path))
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads((store.path / "decisions.jsonl").read_text().splitlines()[0])
+               ["events"]) == len(tass)
+    after_split = _grouping(store)
+    assert frozenset(tass) in after_split and not any(
+        set(tass) < g for g in after_split)
+    # A later ingest (a new article) honours the split.
+    ingest([folder / "other.txt"], store)
+    assert frozenset(tass) in _grouping(store)
+    # Merge them back, then undo the merge: the split stands again.
+    ids = [i["incident_id"] for i in incidents(store) if i["outlets"] != ["associated-press"]]
+    assert _cli("incidents", "merge", *ids, "--store", str(store.path)).returncode == 0
+    assert len([i for i in incidents(store) if "tass" in i["outlets"]]) == 1
+    assert any(len(set(i["outlets"]) & {"tass", "reuters"}) == 2 for i in incidents(store))
+    assert _cli("incidents", "undo", "--store", str(store.path)).returncode == 0
+    assert frozenset(tass) in _grouping(store)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["merge", "nope", "other"], "unknown incident"),
+    (["undo"], "nothing to undo"),
+])
+def test_bad_corrections_are_refused(tmp_path: Path, args: list[str], message: str) -> None:
+    store = Store(tmp_path / "s")
+    ingest([ACCOUNTS], store)
+    result = _cli("incidents", *args, "--store", str(store.path))
+    assert result.returncode == 2 and message in result.stderr

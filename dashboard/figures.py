@@ -80,3 +80,32 @@ def timeline_figure(rows: list[dict[str, Any]], lanes: list[str]) -> go.Figure:
         figure.add_annotation(text="No dated events for this selection", showarrow=False,
                               xref="paper", yref="paper", x=0.5, y=0.5)
     return figure
+
+
+def figure_ranges(history: dict[str, dict[str, list[dict[str, Any]]]], kind: str) -> go.Figure:
+    """Each outlet's figures of one kind as ranges on one axis, over publication time: what
+    the toll was, according to whom, and how it changed."""
+    figure = go.Figure()
+    for outlet, values in sorted(history.get(kind, {}).items()):
+        xs = [v["published"] for v in values]
+        lows = [v["low"] if v["low"] is not None else 0 for v in values]
+        highs = [v["high"] if v["high"] is not None else v["low"] for v in values]
+        figure.add_trace(go.Scatter(
+            x=xs, y=lows, mode="markers+lines", name=_safe(outlet, 60),
+            error_y={"type": "data", "symmetric": False,
+                     "array": [max(0, (h or 0) - lo) for h, lo in zip(highs, lows, strict=True)],
+                     "arrayminus": [0] * len(lows)},
+            hovertext=[f"{_safe(outlet, 60)}: {lo}" + ("" if h == lo else f"–{h}")
+                       + (" or more" if v["high"] is None else "")
+                       for v, lo, h in zip(values, lows, highs, strict=True)],
+            hoverinfo="text",
+        ))
+    figure.update_layout(template="plotly_white", height=320,
+                         margin={"l": 10, "r": 10, "t": 30, "b": 40},
+                         xaxis={"title": "published", "type": "category"},
+                         yaxis={"title": kind, "rangemode": "tozero"},
+                         legend={"orientation": "h", "y": 1.12})
+    if not figure.data:
+        figure.add_annotation(text=f"No {kind} figures in these accounts", showarrow=False,
+                              xref="paper", yref="paper", x=0.5, y=0.5)
+    return figure

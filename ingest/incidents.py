@@ -205,11 +205,11 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
         if len(set(values.values())) > 1:
             disagreements.append({"field": kind, "values": {o: list(v) for o, v in
                                                             sorted(values.items())}})
-    dates = {o: sorted({(e["date"], e["date_end"]) for e in members if e["outlet"] == o})
+    dates = {o: sorted({e["date"] if e["date"] == e["date_end"] else
+                        f"{e['date']}/{e['date_end']}" for e in members if e["outlet"] == o})
              for o in outlets}
     if len({tuple(v) for v in dates.values()}) > 1:
-        disagreements.append({"field": "date", "values": {
-            o: [list(p) for p in v] for o, v in dates.items()}})
+        disagreements.append({"field": "date", "values": dates})
     named = {o: sorted({loc["name"] for e in members if e["outlet"] == o
                         for loc in e.get("locations") or [] if not loc.get("inherited")})
              for o in outlets}

@@ -111,3 +111,85 @@ def test_hover_text_is_escaped(demo_store: Store) -> None:
 def test_screenshot_was_written() -> None:
     path: Path = SCREENSHOTS / "timeline.png"
     assert path.exists() and path.stat().st_size > 10_000
+
+
+def _top_incident(store: Store) -> dict[str, object]:
+    incidents = store.records("incidents")
+    assert incidents, "the demo corpus gives incidents"
+    return max(incidents, key=lambda i: (len(i["outlets"]), i["incident_id"]))
+
+
+def test_click_on_timeline_opens_compare(page: Page, server: Server) -> None:
+    page.goto(server.url + "/")
+    page.wait_for_selector(POINTS, timeout=30_000)
+    points = page.locator(POINTS)
+    for index in range(points.count() // 2, points.count()):
+        box = points.nth(index).bounding_box()
+        assert box is not None
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        try:
+            page.wait_for_url("**/compare?incident=*", timeout=3_000)
+            break
+        except Exception:  # a point outside any incident: try the next
+            continue
+    assert "/compare?incident=" in page.url
+    page.wait_for_selector("table.accounts tr.account", timeout=20_000)
+
+
+def test_compare_page_lays_out_accounts(page: Page, server: Server, demo_store: Store) -> None:
+    incident = _top_incident(demo_store)
+    page.goto(f"{server.url}/compare?incident={incident['incident_id']}")
+    page.wait_for_selector("table.accounts tr.account", timeout=30_000)
+    outlets = incident["outlets"]
+    assert isinstance(outlets, list)
+    assert page.locator("tr.account").count() == len(outlets) >= 3
+    disagreements = page.inner_text("#disagreements")
+    for d in incident["disagreements"]:  # type: ignore[attr-defined]
+        assert d["field"] in disagreements
+    assert page.locator("mark.hl-figure").count() > 0 and page.locator("mark.hl-place").count()
+    page.wait_for_selector("#figure-chart .main-svg", timeout=20_000)
+    hrefs = page.eval_on_selector_all("table.accounts a", "els => els.map(e => e.href)")
+    assert all(h.startswith(("http://", "https://")) for h in hrefs)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "compare.png"))
+    # The picker shows the chosen incident; another incident gives another table.
+    assert str(incident["date"]) in page.inner_text("#incident-picker")
+    other = next(i for i in demo_store.records("incidents")
+                 if i["incident_id"] != incident["incident_id"] and len(i["outlets"]) >= 2)
+    page.goto(f"{server.url}/compare?incident={other['incident_id']}")
+    page.wait_for_function(
+        f"document.querySelectorAll('tr.account').length === {len(other['outlets'])}")
+
+
+def test_hostile_article_text_is_inert(browser: Browser, tmp_path: Path) -> None:
+    from ingest import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for outlet, toll in (("reuters", 5), ("tass", 7)):
+        (folder / f"{outlet}.txt").write_text(
+            f"Strike on Kramatorsk station\n\nKYIV ({outlet.upper()}) - A missile struck the "
+            f"railway station in Kramatorsk on April 8, 2022, killing {toll} people "
+            "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">, "
+            "officials said.\n")
+    (folder / "feed.jsonl").write_text(
+        '{"url": "javascript:window.pwned=3", "outlet": "RT", "text": "A missile struck the '
+        'railway station in Kramatorsk on April 8, 2022, killing 9 people, officials said."}\n')
+    store = Store(tmp_path / "store")
+    ingest([folder], store)
+    incidents = store.records("incidents")
+    assert incidents
+    server = Server(store)
+    try:
+        opened = browser.new_page()
+        opened.goto(f"{server.url}/compare?incident={incidents[0]['incident_id']}")
+        opened.wait_for_selector("table.accounts tr.account", timeout=30_000)
+        assert "<script>" in opened.inner_text("table.accounts")  # shown as text
+        assert opened.evaluate("window.pwned === undefined")
+        assert opened.locator("table.accounts img").count() == 0
+        hrefs = opened.eval_on_selector_all("a", "els => els.map(e => e.getAttribute('href'))")
+        assert not any(h and h.startswith("javascript") for h in hrefs)
+        opened.close()
+    finally:
+        server.stop()

@@ -1,0 +1,1 @@
+"""Dashboard pages: each module builds one page from query results."""

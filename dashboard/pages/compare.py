@@ -1,0 +1,135 @@
+"""The Compare page: one incident, every outlet's account, the disagreements laid bare.
+
+Pure functions from query results to components. Article text is only ever passed to Dash as
+text (never as HTML), and links are kept only when they are http(s).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from dash import dcc, html
+
+HIGHLIGHT_KINDS = ("date", "place", "figure", "actor", "source")
+
+
+def picker_options(incidents: list[dict[str, Any]]) -> list[dict[str, str]]:
+    options = []
+    for incident in incidents:
+        place = ", ".join(loc["name"] for loc in incident["locations"][:2]) or "unknown place"
+        label = f"{incident['date']} · {place} · {len(incident['outlets'])} outlets"
+        options.append({"label": label, "value": incident["incident_id"]})
+    return options
+
+
+def safe_link(url: str | None) -> str | None:
+    return url if url and urlsplit(url).scheme in ("http", "https") else None
+
+
+def highlight(sentence: str, event: dict[str, Any]) -> list[Any]:
+    """The sentence with its extracted parts marked: date, places, figures, actors, sources."""
+    marks: list[tuple[int, int, str]] = []
+
+    def mark(text: str | None, kind: str) -> None:
+        if text:
+            at = sentence.find(text)
+            if at >= 0:
+                marks.append((at, at + len(text), kind))
+
+    mark(event.get("date_text"), "date")
+    for loc in event.get("locations") or []:
+        if not loc.get("inherited"):
+            mark(loc.get("text"), "place")
+    for figure in event.get("figures") or []:
+        mark(figure.get("text"), "figure")
+    for actor in event.get("actors") or []:
+        mark(actor.get("text"), "actor")
+    for source in event.get("claimed_by") or []:
+        mark(source, "source")
+    parts: list[Any] = []
+    cursor = 0
+    for start, end, kind in sorted(marks):
+        if start < cursor:
+            continue  # overlapping marks: the earlier one wins
+        parts.append(sentence[cursor:start])
+        parts.append(html.Mark(sentence[start:end], className=f"hl hl-{kind}", title=kind))
+        cursor = end
+    parts.append(sentence[cursor:])
+    return parts
+
+
+def _figures_text(events: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in events:
+        for f in e.get("figures") or []:
+            high = "" if f["high"] == f["low"] else ("+" if f["high"] is None else f"–{f['high']}")
+            parts.append(f"{f['kind']} {f['low'] if f['low'] is not None else '≤'}{high}")
+    return "; ".join(dict.fromkeys(parts)) or "—"
+
+
+def accounts_table(accounts: list[dict[str, Any]], incident: dict[str, Any]) -> html.Table:
+    """One row per outlet: when it published, the date it gives, places, figures, who it cites,
+    its sentences with the extracted parts marked, a link to the article."""
+    disputed = {d["field"] for d in incident["disagreements"]}
+    by_outlet: dict[str, list[dict[str, Any]]] = {}
+    for account in accounts:
+        by_outlet.setdefault(account["outlet"] or "unknown", []).append(account)
+    header = html.Tr([html.Th(h) for h in ("Outlet", "Published", "Date given", "Places",
+                                           "Figures", "Cites", "Account")])
+    rows = []
+    for outlet, events in by_outlet.items():
+        first = events[0]
+        dates = sorted({e["date"] + ("" if e["date_end"] == e["date"] else f" – {e['date_end']}")
+                        for e in events if e["date"]})
+        places = sorted({loc["name"] for e in events for loc in e["locations"]
+                         if not loc.get("inherited")})
+        cites = sorted({c for e in events for c in e["claimed_by"]}) or ["(its own voice)"]
+        link = safe_link(first.get("url"))
+        title = first.get("title") or "article"
+        article = html.A(title, href=link, target="_blank", rel="noopener noreferrer") \
+            if link else html.Span(title)
+        sentences = [html.P(highlight(e["sentence"], e),
+                            className="sentence denial" if e.get("stance") == "denies"
+                            else "sentence") for e in events]
+        rows.append(html.Tr(className="account", children=[
+            html.Td(first.get("outlet_name") or outlet, className="outlet"),
+            html.Td(first.get("published") or "—"),
+            html.Td(", ".join(dates) or "—", className="disagree" if "date" in disputed else ""),
+            html.Td(", ".join(places) or "—",
+                    className="disagree" if "locations" in disputed else ""),
+            html.Td(_figures_text(events), className="disagree" if disputed -
+                    {"date", "locations", "responsibility", "denials"} else ""),
+            html.Td(", ".join(cites)),
+            html.Td([*sentences, html.Div(article, className="article-link")]),
+        ]))
+    return html.Table(className="accounts", children=[html.Thead(header), html.Tbody(rows)])
+
+
+def disagreements_list(incident: dict[str, Any]) -> html.Ul:
+    items = []
+    for d in incident["disagreements"]:
+        values = "; ".join(f"{outlet}: {_value(v)}" for outlet, v in d["values"].items())
+        items.append(html.Li([html.Strong(d["field"]), f" — {values}"]))
+    if not items:
+        items.append(html.Li("The accounts agree on date, places, figures and blame."))
+    return html.Ul(items, id="disagreements", className="disagreements")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2 and all(
+            v is None or isinstance(v, int) for v in value):
+        low, high = value
+        return f"{low}" if low == high else f"{low if low is not None else '≤'}–{high or '…'}"
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
+
+
+def layout(options: list[dict[str, str]], chosen: str | None) -> html.Div:
+    return html.Div(className="compare", children=[
+        html.H2("Compare accounts"),
+        dcc.Dropdown(id="incident-picker", options=options, value=chosen, clearable=False,
+                     placeholder="Choose an incident (type to search)"),
+        html.Div(id="incident-view"),
+    ])

@@ -19,7 +19,6 @@ import statistics
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BENCHMARK = REPO.parent / "shared" / "corpus" / "article-extraction-benchmark"
@@ -29,7 +28,7 @@ import lxml.html
 import trafilatura
 
 from ingest.boilerplate import clean
-from ingest.html import read_page
+from ingest.html import read_page, visible_text
 
 _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "td",
           "th", "section", "article", "header", "footer", "nav", "aside", "ul", "ol", "table",
@@ -40,27 +39,8 @@ _INVISIBLE = {"script", "style", "noscript", "template", "head", "svg", "iframe"
 
 def browser_copy(markup: str) -> str:
     """What select-all and copy in a browser gives: visible text, one block per line."""
-    tree = lxml.html.document_fromstring(markup)
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        hidden = tag in _INVISIBLE or node.get("hidden") is not None or \
-            "display:none" in (node.get("style") or "").replace(" ", "")
-        if not hidden:
-            if tag in _BLOCK:
-                parts.append("\n")
-            if node.text:
-                parts.append(node.text)
-            for child in node:
-                walk(child)
-            if tag in _BLOCK:
-                parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
-
-    walk(tree)
-    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
+    text = visible_text(lxml.html.document_fromstring(markup), _BLOCK, _INVISIBLE, "\n")
+    lines = (re.sub(r"\s+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

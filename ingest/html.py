@@ -38,6 +38,31 @@ def _parse(markup: str) -> Any:
         return None
 
 
+def visible_text(tree: Any, blocks: set[str], hidden: set[str], separator: str) -> str:
+    """The text a reader sees in a parsed page: hidden elements left out, ``separator``
+    around each block element."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        invisible = tag in hidden or node.get("hidden") is not None or \
+            "display:none" in (node.get("style") or "").replace(" ", "")
+        if not invisible:
+            if tag in blocks:
+                parts.append(separator)
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child)
+            if tag in blocks:
+                parts.append(separator)
+        if node.tail:
+            parts.append(node.tail)
+
+    walk(tree)
+    return "".join(parts)
+
+
 def fragment_text(markup: str) -> str:
     """Visible text of an HTML fragment (a feed item, a table cell), one block per paragraph."""
     if "<" not in markup:
@@ -45,27 +70,7 @@ def fragment_text(markup: str) -> str:
     tree = _parse(f"<div>{markup}</div>")
     if tree is None:
         return re.sub(r"<[^>]+>", " ", markup).strip()
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _SKIP:
-            if node.tail:
-                parts.append(node.tail)
-            return
-        if tag in _BLOCKS:
-            parts.append("\n\n")
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if tag in _BLOCKS:
-            parts.append("\n\n")
-        if node.tail:
-            parts.append(node.tail)
-
-    walk(tree)
-    text = re.sub(r"[ \t\u00a0]+", " ", "".join(parts))
+    text = re.sub(r"[ \t\u00a0]+", " ", visible_text(tree, _BLOCKS, _SKIP, "\n\n"))
     return "\n\n".join(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
 
 

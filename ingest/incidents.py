@@ -123,29 +123,24 @@ def apply_decisions(groups: list[list[str]], decisions: Iterable[dict[str, Any]]
     sets: dict[int, set[str]] = {i: set(g) for i, g in enumerate(groups)}
     next_id = len(groups)
     for decision in decisions:
-        events = list(decision.get("events", []))
-        if decision.get("action") == "merge":
-            target = next_id
-            next_id += 1
-            sets[target] = set()
-            for event in events:
-                old = membership.get(event)
-                if old is not None and old != target and old in sets:
-                    for member in sets.pop(old):
-                        membership[member] = target
-                        sets[target].add(member)
-                membership[event] = target
-                sets[target].add(event)
-        elif decision.get("action") == "split":
-            target = next_id
-            next_id += 1
-            sets[target] = set()
-            for event in events:
-                old = membership.get(event)
-                if old is not None and old in sets:
+        action = decision.get("action")
+        if action not in ("merge", "split"):
+            continue
+        target = next_id
+        next_id += 1
+        sets[target] = set()
+        for event in decision.get("events", []):
+            old = membership.get(event)
+            if old is not None and old != target and old in sets:
+                # A merge brings the event's whole incident along; a split only the event.
+                moving = sets.pop(old) if action == "merge" else {event}
+                if action == "split":
                     sets[old].discard(event)
-                membership[event] = target
-                sets[target].add(event)
+                for member in moving:
+                    membership[member] = target
+                    sets[target].add(member)
+            membership[event] = target
+            sets[target].add(event)
     return sorted((sorted(s) for s in sets.values() if len(s) > 1), key=lambda g: g[0])
 
 

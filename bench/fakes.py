@@ -82,11 +82,14 @@ def score(workers: int = 2) -> dict[str, Any]:
     ids = [build_article(doc, Hints()).article_id for doc in read_file(FAKES, "f", MAPPING)]
     articles = {number: stored.get(article_id) for number, article_id in enumerate(ids, 1)}
     # Incidents: FA-KES articles with the same labelled date, governorate and cause are one.
+    # An article is in the incident of its lead event (the first with an incident): FA-KES
+    # labels one incident per article, while the articles also tell of others.
     incident_of: dict[str, set[str]] = {}
     for event_list in events.values():
         for e in event_list:
             if e.get("incident_id"):
-                incident_of.setdefault(e["article_id"], set()).add(e["incident_id"])
+                incident_of.setdefault(e["article_id"], {e["incident_id"]})
+                break
     n = len(rows)
     right_outlet = in_text = near = any_event = lead_event = 0
     gov_hit = gov_any = killed_hit = killed_any = 0

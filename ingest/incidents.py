@@ -21,7 +21,8 @@ from typing import Any
 from .models import stable_id
 
 SLACK = timedelta(days=1)
-GROUPED_PRECISIONS = ("day", "week")  # a month or a year says too little to group by
+MAX_SPAN = timedelta(days=2)
+GROUPED_PRECISIONS = ("day",)  # a month or a year says too little to group by
 MIN_SIMILARITY = 0.2
 
 # Event types that one incident can be told as: an air strike killing civilians is told as an
@@ -98,6 +99,10 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
             x = parent[x]
         return x
 
+    # An incident spans a few days at most: links that would stretch a group further are
+    # refused, so that daily reports from one city do not chain into one "incident".
+    span = {e["event_id"]: (date.fromisoformat(e["date"]), date.fromisoformat(e["date_end"]))
+            for e in usable}
     # Only events close in time can link: sort by start and compare within the window.
     by_start = sorted(usable, key=lambda e: (e["date"], e["event_id"]))
     for i, a in enumerate(by_start):
@@ -107,8 +112,14 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
                 break
             if compatible(a, b):
                 ra, rb = root(a["event_id"]), root(b["event_id"])
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+                if ra == rb:
+                    continue
+                first = min(span[ra][0], span[rb][0])
+                last = max(span[ra][1], span[rb][1])
+                if last - first > MAX_SPAN:
+                    continue
+                parent[max(ra, rb)] = min(ra, rb)
+                span[min(ra, rb)] = (first, last)
     groups: dict[str, list[str]] = defaultdict(list)
     for event in usable:
         groups[root(event["event_id"])].append(event["event_id"])

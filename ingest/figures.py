@@ -236,7 +236,10 @@ def _kind(lex: _Lexicon, after: str, before: str) -> str | None:
 
 
 def _clause(after: str) -> str:
-    return re.split(r"[,;:()]|\s(?:and|while|but|и|а|et|und|و|ve)\s", after, maxsplit=1)[0]
+    # "and" often joins nouns ("the Islamic State and Al-Nusra Front were killed"), so only
+    # punctuation and contrast words end the clause.
+    return re.split(r"[,;:()]|\s(?:while|but|whereas|а|mais|aber|لكن|ama)\s", after,
+                    maxsplit=1)[0]
 
 
 def _kind_end(lex: _Lexicon, after: str) -> int | None:

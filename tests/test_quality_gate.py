@@ -53,9 +53,10 @@ def test_fakes_event_fields(fakes_scores: dict[str, Any]) -> None:
     """Against FA-KES's crowd labels, FA-KES ingested without them (docs/quality.md)."""
     assert fakes_scores["event_date_any"] >= 0.72  # naive search_dates: 0.55
     assert fakes_scores["event_date_lead"] >= 0.68
-    assert fakes_scores["governorate_recall"] >= 0.87
-    assert fakes_scores["governorate_precision"] >= 0.94
-    assert fakes_scores["killed_recall"] >= 0.72  # naive: 0.36
+    assert fakes_scores["governorate_recall"] >= 0.90  # naive place substring: 0.91
+    assert fakes_scores["governorate_precision"] >= 0.95
+    assert fakes_scores["killed_recall"] >= 0.75  # naive: 0.36
+    assert fakes_scores["incident_f1"] >= 0.19
 
 
 @pytest.fixture(scope="module")

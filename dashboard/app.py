@@ -12,7 +12,7 @@ from ingest.store import Store
 
 from . import figures, filters
 from .pages import compare
-from .queries import IncidentQueries, Queries
+from .queries import Queries
 
 MAX_REQUEST_BYTES = 1024 * 1024  # callback payloads are small; anything bigger is refused
 
@@ -41,7 +41,7 @@ def _timeline_page(queries: Queries) -> html.Div:
 
 
 def create_app(store: Store) -> dash.Dash:
-    queries = IncidentQueries(store)
+    queries = Queries(store)
     app = dash.Dash(__name__, title="Counterpoint", update_title="", serve_locally=True,
                     suppress_callback_exceptions=True)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from ingest.store import Store
+from ingest.store import Store, decode_record
 
 MAX_POINTS = 20_000  # rows sent to the browser at most; beyond it the result says "truncated"
 
@@ -79,30 +78,18 @@ class Queries:
             "ORDER BY e.date, e.event_id LIMIT ?", [*params, limit])
         return Timeline(rows=rows, total=total, truncated=total > len(rows))
 
-
-def _decode(row: dict[str, Any], *names: str) -> dict[str, Any]:
-    for name in names:
-        if isinstance(row.get(name), str):
-            row[name] = json.loads(row[name])
-    return row
-
-
-class IncidentQueries(Queries):
-    """Reads for the Compare page."""
-
     def incidents(self, limit: int = 2000) -> list[dict[str, Any]]:
         """Incidents told by the most outlets first, for the picker."""
         rows = self._rows("SELECT incident_id, date, event_type, locations, outlets, event_ids "
                           "FROM incidents ORDER BY json_array_length(outlets) DESC, date, "
                           "incident_id LIMIT ?", [limit])
-        return [_decode(r, "locations", "outlets", "event_ids") for r in rows]
+        return [decode_record(r) for r in rows]
 
     def incident(self, incident_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
         if not rows:
             return None
-        return _decode(rows[0], "locations", "outlets", "event_ids", "figures",
-                       "disagreements", "first_reported", "figure_history")
+        return decode_record(rows[0])
 
     def accounts(self, incident_id: str) -> list[dict[str, Any]]:
         """The incident's events with their articles, earliest published first."""
@@ -110,7 +97,7 @@ class IncidentQueries(Queries):
             "SELECT e.*, a.outlet_name, a.published, a.url, a.title FROM events e "
             "LEFT JOIN articles a USING (article_id) WHERE e.incident_id = ? "
             "ORDER BY a.published, e.outlet, e.start", [incident_id])
-        return [_decode(r, "actors", "locations", "figures", "claimed_by") for r in rows]
+        return [decode_record(r) for r in rows]
 
     def incident_of(self, event_id: str) -> str | None:
         rows = self._rows("SELECT incident_id FROM events WHERE event_id = ?", [event_id])

@@ -320,9 +320,9 @@ def parse_date(value: str, language: str | None = None, day_first: bool = True) 
     stamp = _ISO_STAMP.match(value)
     if stamp:
         return _safe_date(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3)))
-    for mention in find_dates(value, None, language or "en", day_first):
-        if mention.precision == "day" and mention.date and mention.date == mention.date_end:
-            return mention.date
+    written = next(iter_full_dates(value, language or "en", day_first), None)
+    if written is not None:
+        return written
     import dateparser  # slow to import; only reached for unusual formats
 
     languages = [language] if language in LANGUAGES else None

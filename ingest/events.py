@@ -33,7 +33,6 @@ def _types(language: str) -> tuple[_EventType, ...]:
 
 
 _CASUALTIES_ONLY = ("Violence against civilians", "Attack")
-STANCES = ("asserts", "denies")
 
 
 def classify(sentence: str, language: str) -> tuple[str, str, int] | None:

@@ -15,7 +15,7 @@ from . import events as event_extraction
 from . import incidents
 from .articles import Hints, build_article
 from .formats import InputError, RawDocument, read_file, walk
-from .store import Store, StoreWriter, decode_record
+from .store import Store, StoreWriter, fetch_records
 
 BATCH_SIZE = 200  # articles per atomic store batch
 CHUNK_SIZE = 10  # documents per unit of work for a worker process
@@ -182,17 +182,13 @@ def regroup(writer: StoreWriter, since: date | None = None, until: date | None =
         if since is not None and until is not None:
             where = "WHERE date_end >= ? AND date <= ?"
             params = [(since - GROUPING_MARGIN).isoformat(), (until + GROUPING_MARGIN).isoformat()]
-        cursor = con.execute(f"SELECT * FROM events {where}", params)
-        names = [d[0] for d in cursor.description]
-        window = [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+        window = fetch_records(con.execute(f"SELECT * FROM events {where}", params))
         articles = {r[0]: {"published": r[1]} for r in con.execute(
             "SELECT article_id, published FROM articles").fetchall()}
         kept: list[dict[str, Any]] = []
         if where and store.snapshot() is not None:
             outside = f"NOT ({where.removeprefix('WHERE ')})"
-            cursor = con.execute(f"SELECT * FROM incidents WHERE {outside}", params)
-            names = [d[0] for d in cursor.description]
-            kept = [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+            kept = fetch_records(con.execute(f"SELECT * FROM incidents WHERE {outside}", params))
     finally:
         con.close()
     in_window = {e["event_id"] for e in window}

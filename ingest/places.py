@@ -19,7 +19,6 @@ from typing import Any
 
 from .lexicons import load_csv, load_toml
 
-PRECISION = {"place": "place", "admin1": "admin1", "region": "region", "country": "country"}
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio; "Alepo"/"Aleppo" scores 90.9
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول")
 _CYRILLIC_ENDINGS = ("ом", "ой", "ах", "ам", "ами", "е", "у", "а", "ы", "и", "ю", "я", "і", "ї")
@@ -41,7 +40,7 @@ class Place:
         name = _bare(self.name) if self.kind == "admin1" else self.name
         return {"name": name, "admin1": _bare(self.admin1) or None, "country": self.country,
                 "lat": round(self.lat, 4), "lon": round(self.lon, 4),
-                "precision": PRECISION[self.kind], "text": text}
+                "precision": self.kind, "text": text}
 
 
 def _bare(name: str) -> str:

@@ -73,6 +73,12 @@ def _to_table(table: str, records: Sequence[dict[str, Any]]) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
+def fetch_records(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """All rows of an executed query, as decoded records."""
+    names = [d[0] for d in cursor.description]
+    return [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+
+
 def decode_record(record: dict[str, Any]) -> dict[str, Any]:
     """Turn a row read from the store back into a record (JSON text to lists and objects)."""
     out = dict(record)
@@ -155,9 +161,7 @@ class Store:
         con = self.connect()
         try:
             sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "")
-            cursor = con.execute(sql, list(params))
-            names = [d[0] for d in cursor.description]
-            return [decode_record(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+            return fetch_records(con.execute(sql, list(params)))
         finally:
             con.close()
 
@@ -241,18 +245,30 @@ class StoreWriter:
         pq.write_table(_to_table("events", list(kept_events.values())), staging / "events.parquet")
         manifest = {"batch_id": batch_id, "articles": len(fresh), "events": len(kept_events)}
         (staging / "manifest.json").write_text(json.dumps(manifest))
-        for entry in staging.iterdir():
-            _fsync(entry)
-        self.store.batches.mkdir(parents=True, exist_ok=True)
-        os.rename(staging, self.store.batches / batch_id)
-        _fsync(self.store.batches)
+        _commit(staging, self.store.batches / batch_id)
         known.update(fresh)
         return len(fresh), len(kept_events)
 
     def write_incidents(self, incidents: Sequence[dict[str, Any]],
                         members: Sequence[tuple[str, str]]) -> Path:
         """Replace the incidents snapshot (records, and event -> incident), atomically."""
-        return _write_incidents(self, incidents, members)
+        store = self.store
+        snapshot_id = f"{time.time_ns():020d}-{os.getpid()}"
+        staging = store._tmp / f"incidents-{snapshot_id}"
+        staging.mkdir(parents=True)
+        pq.write_table(_to_table("incidents", list(incidents)), staging / "incidents.parquet")
+        pq.write_table(pa.table({"event_id": [m[0] for m in members],
+                                 "incident_id": [m[1] for m in members]},
+                                schema=pa.schema([("event_id", pa.string()),
+                                                  ("incident_id", pa.string())])),
+                       staging / "members.parquet")
+        folder = store.path / "incidents"
+        target = folder / snapshot_id
+        _commit(staging, target)
+        # Keep the previous snapshot a while: a reader may have just planned a query over it.
+        for old in sorted(e.name for e in os.scandir(folder) if e.is_dir())[:-2]:
+            shutil.rmtree(folder / old, ignore_errors=True)
+        return target
 
     def record_decision(self, decision: dict[str, Any] | None) -> None:
         """Append a researcher's decision to the log, or (None) take the last one back."""
@@ -268,29 +284,13 @@ class StoreWriter:
         os.replace(staging, path)
 
 
-def _write_incidents(writer: StoreWriter, incidents: Sequence[dict[str, Any]],
-                     members: Sequence[tuple[str, str]]) -> Path:
-    store = writer.store
-    snapshot_id = f"{time.time_ns():020d}-{os.getpid()}"
-    staging = store._tmp / f"incidents-{snapshot_id}"
-    staging.mkdir(parents=True)
-    pq.write_table(_to_table("incidents", list(incidents)), staging / "incidents.parquet")
-    pq.write_table(pa.table({"event_id": [m[0] for m in members],
-                             "incident_id": [m[1] for m in members]},
-                            schema=pa.schema([("event_id", pa.string()),
-                                              ("incident_id", pa.string())])),
-                   staging / "members.parquet")
+def _commit(staging: Path, target: Path) -> None:
+    """Make a staged folder visible in one atomic rename, its files on disk first."""
     for entry in staging.iterdir():
         _fsync(entry)
-    folder = store.path / "incidents"
-    folder.mkdir(exist_ok=True)
-    target = folder / snapshot_id
+    target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(staging, target)
-    _fsync(folder)
-    # Keep the previous snapshot a while: a reader may have just planned a query over it.
-    for old in sorted(e.name for e in os.scandir(folder) if e.is_dir())[:-2]:
-        shutil.rmtree(folder / old, ignore_errors=True)
-    return target
+    _fsync(target.parent)
 
 
 def _fsync(path: Path) -> None:

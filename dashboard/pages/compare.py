@@ -11,8 +11,6 @@ from urllib.parse import urlsplit
 
 from dash import dcc, html
 
-HIGHLIGHT_KINDS = ("date", "place", "figure", "actor", "source")
-
 
 def picker_options(incidents: list[dict[str, Any]]) -> list[dict[str, str]]:
     options = []

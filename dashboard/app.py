@@ -1,43 +1,57 @@
-"""The Dash application: layout, thin callbacks (filter state -> query -> figure)."""
+"""The Dash application: the page registry, the shared sidebar, the export and status routes.
+
+Each page module (dashboard/pages/) owns its layout and its thin callbacks (filter state ->
+query -> figure) and declares PATH, TITLE and FILTERS (whether the filter sidebar shows).
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import dash
-from dash import Input, Output, dcc, html
-from flask import jsonify
+from dash import Input, Output, State, dcc, html
+from flask import Response, jsonify, request
 
+from ingest import exports
 from ingest.store import Store
 
-from . import figures, filters
-from .pages import compare
+from . import filters, sidebar
+from .pages import compare, timeline
 from .queries import Queries
 
 MAX_REQUEST_BYTES = 1024 * 1024  # callback payloads are small; anything bigger is refused
+EXPORT_CAP = int(os.environ.get("COUNTERPOINT_EXPORT_CAP", "100000"))  # rows per download
+PAGES: tuple[ModuleType, ...] = (timeline, compare)
+NAV: tuple[ModuleType, ...] = PAGES  # pages reached by a link in the header
 
 
-def _outlet_options(queries: Queries) -> list[dict[str, Any]]:
-    return [{"label": f" {o['outlet_name'] or o['outlet']} ({o['events']})", "value": o["outlet"]}
-            for o in queries.outlets()]
+def _page_for(pathname: Any) -> ModuleType:
+    return next((p for p in PAGES if pathname == p.PATH), timeline)
 
 
-def _timeline_page(queries: Queries) -> html.Div:
-    options = _outlet_options(queries)
-    return html.Div(className="body", children=[
-        html.Aside(className="filters", children=[
-            html.H2("Outlets"),
-            dcc.Checklist(id="outlet-filter", options=options,
-                          value=[o["value"] for o in options],
-                          className="outlet-list", inputClassName="outlet-box"),
-        ]),
-        html.Main(children=[
-            html.Div(id="event-count", className="count"),
-            dcc.Graph(id="timeline", config={"displaylogo": False}),
-            html.P("Click an event to compare every outlet's account of its incident.",
-                   className="hint"),
-        ]),
-    ])
+def _export(queries: Queries) -> Response:
+    """The current view's events as CSV, JSON Lines or Parquet, streamed, at most EXPORT_CAP
+    rows; the X-Counterpoint-Truncated header says when the view had more."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "jsonl", "parquet"):
+        return Response("format must be csv, jsonl or parquet\n", status=400,
+                        mimetype="text/plain")
+    allowed, types = queries.vocabulary()
+    state = filters.from_query(request.query_string.decode("utf-8", "replace"), allowed, types)
+    total = queries.count(state)
+    rows = queries.export_rows(state, EXPORT_CAP)
+    headers = {"Content-Disposition": f'attachment; filename="counterpoint-events.{fmt}"',
+               "X-Counterpoint-Truncated": "true" if total > EXPORT_CAP else "false",
+               "X-Counterpoint-Total": str(total)}
+    if fmt == "parquet":
+        return Response(exports.parquet_bytes("events", rows), headers=headers,
+                        mimetype="application/vnd.apache.parquet")
+    chunks: Iterator[str] = exports.stream_text("events", rows, fmt)
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return Response(chunks, headers=headers, mimetype=f"{mimetype}; charset=utf-8")
 
 
 def create_app(store: Store) -> dash.Dash:
@@ -45,63 +59,41 @@ def create_app(store: Store) -> dash.Dash:
     app = dash.Dash(__name__, title="Counterpoint", update_title="", serve_locally=True,
                     suppress_callback_exceptions=True)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.server.add_url_rule("/api/status", "status", view_func=lambda: jsonify(queries.counts()))
+    app.server.add_url_rule("/api/export", "export", view_func=lambda: _export(queries))
 
-    def status() -> Any:
-        return jsonify(queries.counts())
+    def layout() -> html.Div:
+        # A function, so each page load sees the outlets and types of the store as it is now.
+        return html.Div(className="page", children=[
+            dcc.Location(id="url", refresh=False),
+            html.Header(className="header", children=[
+                html.H1("Counterpoint"),
+                html.P("What each outlet reported happened, when, and on whose word.",
+                       className="tagline"),
+                html.Nav([dcc.Link(p.TITLE, href=p.PATH, id=f"nav-{p.TITLE.lower()}")
+                          for p in NAV]),
+            ]),
+            html.Div(className="body", children=[sidebar.layout(queries), html.Div(id="page")]),
+        ])
 
-    app.server.add_url_rule("/api/status", view_func=status)
+    app.layout = layout
 
-    app.layout = html.Div(className="page", children=[
-        dcc.Location(id="url", refresh=False),
-        html.Header(className="header", children=[
-            html.H1("Counterpoint"),
-            html.P("What each outlet reported happened, when, and on whose word.",
-                   className="tagline"),
-            html.Nav([dcc.Link("Timeline", href="/", id="nav-timeline"),
-                      dcc.Link("Compare", href="/compare", id="nav-compare")]),
-        ]),
-        html.Div(id="page"),
-    ])
+    @app.callback(Output("page", "children"), Output("filters", "hidden"),
+                  Input("url", "pathname"), State("url", "search"))
+    def render_page(pathname: Any, search: Any) -> tuple[Any, bool]:
+        page = _page_for(pathname)
+        return page.layout(queries, search if isinstance(search, str) else ""), not page.FILTERS
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"),
-                  Input("url", "search"))
-    def render_page(pathname: str | None, search: str | None) -> Any:
-        if pathname == "/compare":
-            options = compare.picker_options(queries.incidents())
-            chosen = filters.parse_incident(search, [o["value"] for o in options])
-            return compare.layout(options, chosen or (options[0]["value"] if options else None))
-        return _timeline_page(queries)
+    @app.callback(output=[Output(f"nav-{p.TITLE.lower()}", "href") for p in NAV if p.FILTERS],
+                  inputs=[Input("url", "search")])
+    def keep_filters_in_links(search: Any) -> list[str]:
+        allowed, types = queries.vocabulary()
+        query = filters.to_query(filters.from_query(search, allowed, types))
+        return [p.PATH + query for p in NAV if p.FILTERS]
 
-    @app.callback(Output("timeline", "figure"), Output("event-count", "children"),
-                  Input("outlet-filter", "value"))
-    def update_timeline(selected: Any) -> tuple[Any, str]:
-        known = queries.outlets()
-        chosen = filters.parse_outlets(selected, [o["outlet"] for o in known])
-        result = queries.timeline(chosen)
-        lanes = [o["outlet_name"] or o["outlet"] for o in known if o["outlet"] in chosen]
-        return figures.timeline_figure(result.rows, lanes), figures.count_label(result)
-
-    @app.callback(Output("url", "pathname"), Output("url", "search"),
-                  Input("timeline", "clickData"), prevent_initial_call=True)
-    def open_incident(click: Any) -> tuple[str, str]:
-        incident = queries.incident_of(filters.clicked_event(click) or "")
-        if incident is None:
-            raise dash.exceptions.PreventUpdate
-        return "/compare", f"?incident={incident}"
-
-    @app.callback(Output("incident-view", "children"), Input("incident-picker", "value"))
-    def show_incident(chosen: Any) -> Any:
-        incident = queries.incident(chosen) if isinstance(chosen, str) else None
-        if incident is None:
-            return html.P("No incident chosen.")
-        kind = "killed" if "killed" in incident["figure_history"] else \
-            next(iter(incident["figure_history"]), "killed")
-        return [html.H3("Where the accounts differ"), compare.disagreements_list(incident),
-                html.H3("Accounts"), compare.accounts_table(queries.accounts(chosen), incident),
-                html.H3(f"{kind.capitalize()}, by outlet and time of publication"),
-                dcc.Graph(id="figure-chart", figure=figures.figure_ranges(
-                    incident["figure_history"], kind), config={"displaylogo": False})]
-
+    sidebar.register(app, queries)
+    for page in PAGES:
+        page.register(app, queries)
     return app
 
 

@@ -1,41 +1,147 @@
-"""Everything the dashboard reads, as DuckDB SQL over the store's Parquet files."""
+"""Everything the dashboard reads, as DuckDB SQL over the store's Parquet files.
+
+Filtering and aggregation happen here, on the server; the browser gets aggregates, or rows only
+when few enough. The query layer keeps a slim in-memory table, `facts`, with one row per event
+and the columns the filters need already decoded from JSON (killed, places, actors, the most
+precise coordinates). It grows batch by batch as batches land, so a new batch costs only its own
+rows; incident membership, which a new snapshot may change, lives in a small table beside it.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from ingest import outlets as outlet_registry
 from ingest.store import Store, decode_record
 
+from .filters import FilterState
+
 MAX_POINTS = 20_000  # rows sent to the browser at most; beyond it the result says "truncated"
+POINT_LIMIT = 3_000  # events drawn one by one; above this the timeline draws aggregates
+MAX_BUCKETS = 400  # aggregate buckets across the visible range at most
+LIST_LIMIT = 2_000  # options offered in a picker
+
+_FIGURES = '[{"kind": "VARCHAR", "low": "BIGINT", "high": "BIGINT"}]'
+_LOCATIONS = ('[{"name": "VARCHAR", "admin1": "VARCHAR", "country": "VARCHAR", '
+              '"lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR"}]')
+_ACTORS = '[{"name": "VARCHAR", "role": "VARCHAR"}]'
+
+# One row per event with what filters and figures need; see the module docstring.
+_FACTS_SELECT = """
+WITH src AS (
+    SELECT e.*, a.outlet_name AS a_outlet_name, a.published AS a_published,
+           from_json(e.figures, '{figures}') AS f,
+           from_json(e.locations, '{locations}') AS l,
+           from_json(e.actors, '{actors}') AS r
+    FROM {events} e LEFT JOIN {articles} a USING (article_id)
+), best AS (
+    SELECT *, coalesce(list_filter(l, lambda x: x.precision = 'place' AND x.lat IS NOT NULL)[1],
+                       list_filter(l, lambda x: x.precision = 'admin1' AND x.lat IS NOT NULL)[1],
+                       list_filter(l, lambda x: x.lat IS NOT NULL)[1]) AS loc
+    FROM src
+)
+SELECT event_id, article_id, coalesce(outlet, '') AS outlet,
+       coalesce(a_outlet_name, outlet, 'unknown') AS outlet_name,
+       TRY_CAST(date AS DATE) AS date,
+       TRY_CAST(coalesce(date_end, date) AS DATE) AS date_end,
+       coalesce(date_precision, '') AS date_precision, date_text,
+       coalesce(event_type, 'Other') AS event_type, sub_event_type,
+       list_max(list_transform(f, lambda x: CASE WHEN x.kind = 'killed'
+                                            THEN coalesce(x.low, x.high) END)) AS killed,
+       list_distinct(list_filter(flatten(list_transform(l, lambda x: [lower(x.name),
+                     lower(x.admin1)])), lambda x: x IS NOT NULL)) AS places,
+       list_distinct(list_transform(r, lambda x: lower(x.name))) AS actors,
+       loc.name AS place, loc.admin1 AS admin1, loc.country AS country,
+       loc.lat AS lat, loc.lon AS lon, loc.precision AS place_precision,
+       claimed_by, figures, sentence, TRY_CAST(a_published AS DATE) AS published
+FROM best
+"""
+
+_PARQUET = "read_parquet(?, union_by_name=true)"
+
+
+def _facts_select(events: str = _PARQUET, articles: str = _PARQUET) -> str:
+    return _FACTS_SELECT.format(events=events, articles=articles, figures=_FIGURES,
+                                locations=_LOCATIONS, actors=_ACTORS)
 
 
 @dataclass
 class Timeline:
+    """Timeline data for one view: events one by one, or counts per bucket when too many."""
+
     rows: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     truncated: bool = False
+    bucket: str | None = None  # None: rows are events; else rows are per-bucket aggregates
+    start: date | None = None
+    end: date | None = None
+
+
+def choose_bucket(start: date, end: date) -> str:
+    """The finest bucket that keeps the visible range within MAX_BUCKETS buckets."""
+    days = (end - start).days + 1
+    for bucket, length in (("day", 1), ("week", 7), ("month", 31)):
+        if days / length <= MAX_BUCKETS:
+            return bucket
+    return "year"
 
 
 class Queries:
-    """One read-only DuckDB connection over the store; views refreshed when a batch lands."""
+    """One read-only DuckDB database over the store; facts refreshed when a batch lands."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._con = duckdb.connect(":memory:")
         self._listing: tuple[str, ...] | None = None
+        self._loaded: set[str] = set()
+        self._snapshot: str | None = None
         self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}  # answers that change only when a batch lands
+        self._con.execute("CREATE TABLE outlet_info (outlet VARCHAR, country VARCHAR, "
+                          "kind VARCHAR)")
+        self._con.executemany("INSERT INTO outlet_info VALUES (?, ?, ?)", [
+            (o.slug, o.country or "", o.kind or "")
+            for o in outlet_registry.registry().values()])
+
+    # -- keeping up with the store ---------------------------------------------------------
+    def _refresh(self) -> None:
+        listing = self.store.listing()
+        if listing == self._listing:
+            return
+        self.store.create_views(self._con)
+        new = [p for p in self.store.files("events") if p not in self._loaded]
+        if new:
+            articles = [str(Path(p).with_name("articles.parquet")) for p in new]
+            if not self._loaded:
+                self._con.execute(f"CREATE OR REPLACE TABLE facts AS {_facts_select()}",
+                                  [new, articles])
+            else:
+                self._con.execute(f"INSERT INTO facts {_facts_select()}", [new, articles])
+            self._loaded.update(new)
+        elif not self._loaded:
+            # No batch yet: an empty table of the same shape, from the store's empty views.
+            self._con.execute("CREATE OR REPLACE TABLE facts AS "
+                              f"{_facts_select('events', 'articles')}")
+        snapshot = str(self.store.snapshot())
+        if snapshot != self._snapshot:
+            self._con.execute(
+                "CREATE OR REPLACE TABLE membership AS SELECT e.event_id, e.incident_id, "
+                "coalesce(json_array_length(i.outlets), 0) AS n_outlets FROM events e "
+                "JOIN incidents i USING (incident_id)")
+            self._snapshot = snapshot
+        self._listing = listing
+        self._cache.clear()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            listing = self.store.listing()
-            if listing != self._listing:
-                self.store.create_views(self._con)
-                self._listing = listing
+            self._refresh()
             # A cursor is a connection of its own to the same database: safe per thread.
             return self._con.cursor()
 
@@ -48,37 +154,192 @@ class Queries:
         finally:
             cur.close()
 
+    # -- the filter, as SQL ----------------------------------------------------------------
+    @staticmethod
+    def where(state: FilterState, alias: str = "f") -> tuple[str, list[Any]]:
+        """The SQL condition (over `facts AS alias`) and parameters for a filter state."""
+        conditions = [f"{alias}.date IS NOT NULL"]
+        params: list[Any] = []
+        if state.outlets is not None:
+            conditions.append(f"{alias}.outlet IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(state.outlets))
+        if state.start:
+            conditions.append(f"{alias}.date_end >= ?")
+            params.append(state.start)
+        if state.end:
+            conditions.append(f"{alias}.date <= ?")
+            params.append(state.end)
+        if state.event_types:
+            conditions.append(f"{alias}.event_type IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(state.event_types))
+        if state.actor:
+            conditions.append(f"list_contains({alias}.actors, ?)")
+            params.append(state.actor.lower())
+        if state.place:
+            # A region selects the places inside it: places lists each admin1 too.
+            conditions.append(f"(list_contains({alias}.places, ?) OR lower({alias}.country) = ?)")
+            params.extend([state.place.lower(), state.place.lower()])
+        if state.text:
+            conditions.append(f"{alias}.sentence ILIKE ? ESCAPE '\\'")
+            escaped = state.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{escaped}%")
+        if state.min_killed:
+            conditions.append(f"{alias}.killed >= ?")
+            params.append(state.min_killed)
+        if state.shared_only:
+            conditions.append(f"{alias}.event_id IN (SELECT event_id FROM membership "
+                              "WHERE n_outlets >= 2)")
+        return " AND ".join(conditions), params
+
+    @staticmethod
+    def lane_expression(state: FilterState, alias: str = "f") -> str:
+        if state.lanes == "country":
+            return ("coalesce(nullif((SELECT o.country FROM outlet_info o "
+                    f"WHERE o.outlet = {alias}.outlet), ''), 'unknown')")
+        if state.lanes == "kind":
+            return ("coalesce(nullif((SELECT o.kind FROM outlet_info o "
+                    f"WHERE o.outlet = {alias}.outlet), ''), 'unknown')")
+        return f"{alias}.outlet_name"
+
+    # -- what the pages ask ----------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         row = self._rows("SELECT (SELECT count(*) FROM articles) AS articles, "
-                         "(SELECT count(*) FROM events) AS events, "
+                         "(SELECT count(*) FROM facts) AS events, "
                          "(SELECT count(DISTINCT outlet) FROM articles) AS outlets")[0]
         return {k: int(v) for k, v in row.items()}
 
     def outlets(self) -> list[dict[str, Any]]:
-        """Outlets with their display names and event counts, most events first."""
+        """Outlets with display names, registry country and kind, and counts; grouped by
+        country and kind, most events first within a group."""
         return self._rows(
-            "SELECT a.outlet, any_value(a.outlet_name) AS outlet_name, "
-            "count(DISTINCT a.article_id) AS articles, count(e.event_id) AS events "
-            "FROM articles a LEFT JOIN events e USING (article_id) "
-            "WHERE a.outlet IS NOT NULL GROUP BY a.outlet ORDER BY events DESC, a.outlet")
+            "SELECT * FROM (SELECT a.outlet, any_value(a.outlet_name) AS outlet_name, "
+            "coalesce(any_value(o.country), '') AS country, "
+            "coalesce(any_value(o.kind), '') AS kind, "
+            "count(*) AS articles, coalesce(any_value(n.events), 0) AS events "
+            "FROM articles a LEFT JOIN outlet_info o USING (outlet) "
+            "LEFT JOIN (SELECT outlet, count(*) AS events FROM facts GROUP BY outlet) n "
+            "USING (outlet) WHERE a.outlet IS NOT NULL GROUP BY a.outlet) "
+            "ORDER BY country = '', country, kind, events DESC, outlet")
 
-    def timeline(self, outlets: Sequence[str] | None, limit: int = MAX_POINTS) -> Timeline:
-        """Dated events of the chosen outlets (all when None), earliest first."""
-        where = "e.date IS NOT NULL"
-        params: list[Any] = []
-        if outlets is not None:
-            where += " AND e.outlet IN (SELECT unnest(?::VARCHAR[]))"
-            params.append(list(outlets))
-        total = int(self._rows(f"SELECT count(*) AS n FROM events e WHERE {where}", params)[0]["n"])
+    def event_types(self) -> list[str]:
+        return [r["event_type"] for r in self._rows(
+            "SELECT DISTINCT event_type FROM facts ORDER BY event_type")]
+
+    def vocabulary(self) -> tuple[list[str], list[str]]:
+        """The outlet slugs and event types the store knows, to validate filter inputs."""
+        with self._lock:
+            self._refresh()
+            cached = self._cache.get("vocabulary")
+        if cached is None:
+            cached = ([o["outlet"] for o in self.outlets()], self.event_types())
+            with self._lock:
+                self._cache["vocabulary"] = cached
+        return cached
+
+    def actors(self, limit: int = LIST_LIMIT) -> list[str]:
+        """Canonical actor names, most often named first."""
+        return [r["name"] for r in self._rows(
+            "SELECT any_value(a.name) AS name FROM (SELECT unnest(from_json(actors, ?)) AS a "
+            "FROM events) GROUP BY lower(a.name) ORDER BY count(*) DESC, name LIMIT ?",
+            [_ACTORS, limit])]
+
+    def places(self, limit: int = LIST_LIMIT) -> list[str]:
+        """Place and region names, most often named first."""
+        return [r["name"] for r in self._rows(
+            "SELECT name FROM (SELECT unnest(list_concat([place], [admin1])) AS name FROM facts) "
+            "WHERE name IS NOT NULL GROUP BY name ORDER BY count(*) DESC, name LIMIT ?",
+            [limit])]
+
+    def date_span(self) -> tuple[date, date] | None:
+        row = self._rows("SELECT min(date) AS lo, max(date_end) AS hi FROM facts")[0]
+        return (row["lo"], row["hi"]) if row["lo"] is not None else None
+
+    def timeline(self, state: FilterState, limit: int = MAX_POINTS,
+                 point_limit: int = POINT_LIMIT) -> Timeline:
+        """Events of a view, earliest first, one by one when at most point_limit of them;
+        else aggregated per lane, bucket and event type (or outlet) with the bucket chosen
+        by the span of the view."""
+        where, params = self.where(state)
+        lane = self.lane_expression(state)
+        total = int(self._rows(f"SELECT count(*) AS n FROM facts f WHERE {where}",
+                               params)[0]["n"])
+        if total <= point_limit:
+            rows = self._rows(
+                f"SELECT f.event_id, f.outlet, {lane} AS lane, f.outlet_name, f.date, "
+                "f.date_end, f.date_precision, f.date_text, f.event_type, f.sub_event_type, "
+                "f.sentence, f.claimed_by, f.killed, f.figures "
+                f"FROM facts f WHERE {where} ORDER BY f.date, f.event_id LIMIT ?",
+                [*params, limit])
+            return Timeline(rows=rows, total=total, truncated=total > len(rows),
+                            start=state.start, end=state.end)
+        span = self._rows(f"SELECT min(f.date) AS lo, max(f.date_end) AS hi FROM facts f "
+                          f"WHERE {where}", params)[0]
+        start = max(state.start or span["lo"], span["lo"])
+        end = min(state.end or span["hi"], span["hi"])
+        bucket = choose_bucket(start, end)
+        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
         rows = self._rows(
-            "SELECT e.event_id, e.article_id, e.outlet, coalesce(a.outlet_name, e.outlet) "
-            "AS outlet_name, e.date, e.date_end, e.date_precision, e.date_text, e.event_type, "
-            "e.sub_event_type, e.sentence, e.claimed_by, a.title, a.url "
-            f"FROM events e LEFT JOIN articles a USING (article_id) WHERE {where} "
-            "ORDER BY e.date, e.event_id LIMIT ?", [*params, limit])
-        return Timeline(rows=rows, total=total, truncated=total > len(rows))
+            f"SELECT {lane} AS lane, date_trunc('{bucket}', f.date)::DATE AS date, "
+            f"{colour} AS colour, count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
+            f"FROM facts f WHERE {where} GROUP BY ALL ORDER BY date, lane, colour LIMIT ?",
+            [*params, limit])
+        return Timeline(rows=rows, total=total, truncated=len(rows) >= limit, bucket=bucket,
+                        start=start, end=end)
 
-    def incidents(self, limit: int = 2000) -> list[dict[str, Any]]:
+    def stacked(self, state: FilterState, limit: int = MAX_POINTS) -> Timeline:
+        """Counts per bucket and event type (or outlet): the stacked-count view."""
+        where, params = self.where(state)
+        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
+                          f"FROM facts f WHERE {where}", params)[0]
+        if not span["n"]:
+            return Timeline(bucket="day")
+        start = max(state.start or span["lo"], span["lo"])
+        end = min(state.end or span["hi"], span["hi"])
+        bucket = choose_bucket(start, end)
+        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
+        rows = self._rows(
+            f"SELECT date_trunc('{bucket}', f.date)::DATE AS date, {colour} AS colour, "
+            "count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
+            f"FROM facts f WHERE {where} GROUP BY ALL ORDER BY date, colour LIMIT ?",
+            [*params, limit])
+        return Timeline(rows=rows, total=int(span["n"]), truncated=len(rows) >= limit,
+                        bucket=bucket, start=start, end=end)
+
+    def map_places(self, state: FilterState, limit: int = MAX_POINTS) -> list[dict[str, Any]]:
+        """Events per place with coordinates: count, killed, and the leading type and outlet."""
+        where, params = self.where(state)
+        return self._rows(
+            "SELECT f.place, any_value(f.admin1) AS admin1, any_value(f.country) AS country, "
+            "round(f.lat, 4) AS lat, round(f.lon, 4) AS lon, "
+            "any_value(f.place_precision) AS precision, count(*) AS events, "
+            "coalesce(sum(f.killed), 0) AS killed, mode(f.event_type) AS event_type, "
+            "mode(f.outlet_name) AS outlet_name, count(DISTINCT f.outlet) AS outlets "
+            f"FROM facts f WHERE {where} AND f.lat IS NOT NULL "
+            "GROUP BY f.place, round(f.lat, 4), round(f.lon, 4) "
+            "ORDER BY events DESC, f.place LIMIT ?", [*params, limit])
+
+    def export_rows(self, state: FilterState, cap: int) -> Iterator[dict[str, Any]]:
+        """Full event records of a view (the contract's fields), earliest first, at most cap."""
+        where, params = self.where(state)
+        cur = self._cursor()
+        try:
+            result = cur.execute(
+                f"SELECT e.* FROM events e JOIN (SELECT f.event_id, f.date FROM facts f "
+                f"WHERE {where} ORDER BY f.date, f.event_id LIMIT ?) s USING (event_id) "
+                "ORDER BY s.date, e.event_id", [*params, cap])
+            names = [d[0] for d in result.description]
+            while chunk := result.fetchmany(2000):
+                for row in chunk:
+                    yield decode_record(dict(zip(names, row, strict=True)))
+        finally:
+            cur.close()
+
+    def count(self, state: FilterState) -> int:
+        where, params = self.where(state)
+        return int(self._rows(f"SELECT count(*) AS n FROM facts f WHERE {where}", params)[0]["n"])
+
+    # -- incidents, articles ---------------------------------------------------------------
+    def incidents(self, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
         """Incidents told by the most outlets first, for the picker."""
         rows = self._rows("SELECT incident_id, date, event_type, locations, outlets, event_ids "
                           "FROM incidents ORDER BY json_array_length(outlets) DESC, date, "
@@ -87,9 +348,7 @@ class Queries:
 
     def incident(self, incident_id: str) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM incidents WHERE incident_id = ?", [incident_id])
-        if not rows:
-            return None
-        return decode_record(rows[0])
+        return decode_record(rows[0]) if rows else None
 
     def accounts(self, incident_id: str) -> list[dict[str, Any]]:
         """The incident's events with their articles, earliest published first."""
@@ -100,5 +359,18 @@ class Queries:
         return [decode_record(r) for r in rows]
 
     def incident_of(self, event_id: str) -> str | None:
-        rows = self._rows("SELECT incident_id FROM events WHERE event_id = ?", [event_id])
+        rows = self._rows("SELECT incident_id FROM membership WHERE event_id = ?", [event_id])
         return rows[0]["incident_id"] if rows else None
+
+    def article_of(self, event_id: str) -> str | None:
+        rows = self._rows("SELECT article_id FROM facts WHERE event_id = ?", [event_id])
+        return rows[0]["article_id"] if rows else None
+
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM articles WHERE article_id = ?", [article_id])
+        return decode_record(rows[0]) if rows else None
+
+    def article_events(self, article_id: str) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT * FROM events WHERE article_id = ? ORDER BY start",
+                          [article_id])
+        return [decode_record(r) for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import pyarrow as pa
@@ -92,3 +92,32 @@ def write(records: Iterator[dict[str, Any]], table: str, fmt: str, out: IO[bytes
     else:
         raise ValueError(f"unknown format {fmt!r}: choose jsonl, csv or parquet")
     return count
+
+
+def stream_text(table: str, records: Iterable[dict[str, Any]], fmt: str,
+                rows_per_chunk: int = 500) -> Iterator[str]:
+    """Records as CSV or JSON Lines text, a chunk at a time (for streaming downloads)."""
+    fields = FIELDS[table]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(fields)) if fmt == "csv" else None
+    if writer is not None:
+        writer.writeheader()
+    for index, record in enumerate(records, 1):
+        row = {k: record.get(k) for k in fields}
+        if writer is not None:
+            writer.writerow({k: csv_cell(v) for k, v in row.items()})
+        else:
+            buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
+        if index % rows_per_chunk == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def parquet_bytes(table: str, records: Iterable[dict[str, Any]]) -> bytes:
+    """Records as one Parquet file in memory (Parquet needs its footer, so it is not streamed)."""
+    out = io.BytesIO()
+    fields = FIELDS[table]
+    write(({k: r.get(k) for k in fields} for r in records), table, "parquet", out)
+    return out.getvalue()

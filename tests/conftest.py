@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from ingest import Store, ingest
 
@@ -21,6 +23,7 @@ SEED = SHARED / "seed"
 FAKES = SHARED / "corpus" / "fa-kes" / "fakes.csv"
 CORPUS = REPO / "data" / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SCREENSHOTS = REPO / "docs" / "screenshots"
 COUNTERPOINT = [sys.executable, "-m", "ingest"]
 
 
@@ -94,3 +97,44 @@ def serve() -> Iterator[type[Server]]:
     yield Tracked
     for server in started:
         server.stop()
+
+
+# -- the browser tier: Debian's Chromium driven by Playwright --------------------------------
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+    if not path:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    args = ["--headless", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-quic"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium refuses to sandbox as root
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=args)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_store: Store) -> Iterator[Server]:
+    running = Server(demo_store)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert not errors, f"browser console errors: {errors}"

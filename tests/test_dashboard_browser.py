@@ -2,59 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from conftest import REPO, Server
-from playwright.sync_api import Browser, Page, sync_playwright
+from conftest import SCREENSHOTS, Server
+from playwright.sync_api import Browser, Page
 
 from ingest import Store
 
-SCREENSHOTS = REPO / "docs" / "screenshots"
 POINTS = "#timeline .scatterlayer .point"
-
-
-def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
-    if not path:
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    args = ["--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-quic"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to sandbox as root
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=args)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def server(demo_store: Store) -> Iterator[Server]:
-    running = Server(demo_store)
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    yield opened
-    context.close()
-    assert not errors, f"browser console errors: {errors}"
 
 
 def _dated_events(store: Store, outlets: list[str] | None = None) -> int:
@@ -98,14 +53,17 @@ def test_timeline_shows_events_and_outlet_filter_changes_them(
 
 def test_hover_text_is_escaped(demo_store: Store) -> None:
     from dashboard.figures import timeline_figure
+    from dashboard.queries import Timeline
 
-    figure = timeline_figure([{"event_id": "e1", "outlet": "x", "outlet_name": "<b>X</b>",
-                               "date": "2020-01-01", "date_text": "<script>alert(1)</script>",
-                               "sub_event_type": "Attack", "event_type": "Battles",
-                               "sentence": "<img src=x onerror=alert(1)>", "claimed_by": "[]"}],
-                             ["X"])
+    row = {"event_id": "e1", "outlet": "x", "outlet_name": "<b>X</b>", "lane": "<b>X</b>",
+           "date": "2020-01-01", "date_end": "2020-01-01", "date_text": "<script>alert(1)</script>",
+           "sub_event_type": "Attack", "event_type": "Battles", "killed": 3,
+           "figures": '[{"kind": "killed", "low": 3, "high": 3, "text": "<b>3</b>"}]',
+           "sentence": "<img src=x onerror=alert(1)>", "claimed_by": '["<i>Y</i>"]'}
+    figure = timeline_figure(Timeline(rows=[row], total=1), ["<b>X</b>"])
     hover = figure.data[0].hovertext[0]
     assert "<script>" not in hover and "<img" not in hover and "&lt;img" in hover
+    assert "<i>Y" not in hover and "killed 3" in hover
 
 
 def test_screenshot_was_written() -> None:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, dcc, html
+
+from .. import figures, filters
+from ..queries import Queries
+
+PATH = "/compare"
+TITLE = "Compare"
+FILTERS = False
 
 
 def picker_options(incidents: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -124,10 +132,33 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def layout(options: list[dict[str, str]], chosen: str | None) -> html.Div:
+def layout(queries: Queries, search: str) -> html.Div:
+    options = picker_options(queries.incidents())
+    chosen = filters.parse_incident(search, [o["value"] for o in options])
+    if chosen is None and options:
+        chosen = options[0]["value"]
     return html.Div(className="compare", children=[
         html.H2("Compare accounts"),
         dcc.Dropdown(id="incident-picker", options=options, value=chosen, clearable=False,
                      placeholder="Choose an incident (type to search)"),
         html.Div(id="incident-view"),
     ])
+
+
+def incident_view(queries: Queries, chosen: Any) -> Any:
+    incident = queries.incident(chosen) if isinstance(chosen, str) else None
+    if incident is None:
+        return html.P("No incident chosen.")
+    kind = "killed" if "killed" in incident["figure_history"] else \
+        next(iter(incident["figure_history"]), "killed")
+    return [html.H3("Where the accounts differ"), disagreements_list(incident),
+            html.H3("Accounts"), accounts_table(queries.accounts(chosen), incident),
+            html.H3(f"{kind.capitalize()}, by outlet and time of publication"),
+            dcc.Graph(id="figure-chart", figure=figures.figure_ranges(
+                incident["figure_history"], kind), config={"displaylogo": False})]
+
+
+def register(app: dash.Dash, queries: Queries) -> None:
+    @app.callback(Output("incident-view", "children"), Input("incident-picker", "value"))
+    def show_incident(chosen: Any) -> Any:
+        return incident_view(queries, chosen)

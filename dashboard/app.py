@@ -6,7 +6,6 @@ query -> figure) and declares PATH, TITLE and FILTERS (whether the filter sideba
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -23,7 +22,6 @@ from .pages import compare, timeline
 from .queries import Queries
 
 MAX_REQUEST_BYTES = 1024 * 1024  # callback payloads are small; anything bigger is refused
-EXPORT_CAP = int(os.environ.get("COUNTERPOINT_EXPORT_CAP", "100000"))  # rows per download
 PAGES: tuple[ModuleType, ...] = (timeline, compare)
 NAV: tuple[ModuleType, ...] = PAGES  # pages reached by a link in the header
 
@@ -33,18 +31,18 @@ def _page_for(pathname: Any) -> ModuleType:
 
 
 def _export(queries: Queries) -> Response:
-    """The current view's events as CSV, JSON Lines or Parquet, streamed, at most EXPORT_CAP
-    rows; the X-Counterpoint-Truncated header says when the view had more."""
+    """The current view's events as CSV, JSON Lines or Parquet, streamed, at most the
+    export cap's rows; the X-Counterpoint-Truncated header says when the view had more."""
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "jsonl", "parquet"):
         return Response("format must be csv, jsonl or parquet\n", status=400,
                         mimetype="text/plain")
     allowed, types = queries.vocabulary()
     state = filters.from_query(request.query_string.decode("utf-8", "replace"), allowed, types)
-    total = queries.count(state)
-    rows = queries.export_rows(state, EXPORT_CAP)
+    total, cap = queries.count(state), queries.settings.export_cap
+    rows = queries.export_rows(state, cap)
     headers = {"Content-Disposition": f'attachment; filename="counterpoint-events.{fmt}"',
-               "X-Counterpoint-Truncated": "true" if total > EXPORT_CAP else "false",
+               "X-Counterpoint-Truncated": "true" if total > cap else "false",
                "X-Counterpoint-Total": str(total)}
     if fmt == "parquet":
         return Response(exports.parquet_bytes("events", rows), headers=headers,

@@ -22,6 +22,7 @@ from ingest import outlets as outlet_registry
 from ingest.store import Store, decode_record
 
 from .filters import FilterState
+from .settings import Settings
 
 MAX_POINTS = 20_000  # rows sent to the browser at most; beyond it the result says "truncated"
 POINT_LIMIT = 3_000  # events drawn one by one; above this the timeline draws aggregates
@@ -96,8 +97,9 @@ def choose_bucket(start: date, end: date) -> str:
 class Queries:
     """One read-only DuckDB database over the store; facts refreshed when a batch lands."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
+        self.settings = settings or Settings.from_environment()
         self._con = duckdb.connect(":memory:")
         self._listing: tuple[str, ...] | None = None
         self._loaded: set[str] = set()

@@ -62,13 +62,13 @@ def wait_for(url: str, timeout: float = 40.0) -> None:
 
 
 class Server:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [*COUNTERPOINT, "serve", "--store", str(store.path), "--port", str(self.port)],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         try:
             wait_for(self.url + "/api/status")
@@ -90,8 +90,8 @@ def serve() -> Iterator[type[Server]]:
     started: list[Server] = []
 
     class Tracked(Server):
-        def __init__(self, store: Store) -> None:
-            super().__init__(store)
+        def __init__(self, store: Store, env: dict[str, str] | None = None) -> None:
+            super().__init__(store, env)
             started.append(self)
 
     yield Tracked

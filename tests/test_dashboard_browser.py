@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
 from pathlib import Path
 
 from conftest import SCREENSHOTS, Server
 from playwright.sync_api import Browser, Page
 
+from dashboard.filters import FilterState, to_query
+from dashboard.queries import Queries
 from ingest import Store
 
 POINTS = "#timeline .scatterlayer .point"
@@ -151,3 +156,69 @@ def test_hostile_article_text_is_inert(browser: Browser, tmp_path: Path) -> None
         opened.close()
     finally:
         server.stop()
+
+
+def test_a_link_reproduces_the_view_and_back_forward_work(
+        page: Page, server: Server, demo_store: Store) -> None:
+    queries = Queries(demo_store)
+    state = FilterState(outlets=("reuters", "tass"), event_types=("Explosions/Remote violence",))
+    expected = queries.count(state)
+    assert 0 < expected < queries.count(FilterState())
+    page.goto(server.url + "/" + to_query(state))
+    page.wait_for_function(
+        f"document.querySelector('#event-count')?.innerText.startsWith('{expected} event')",
+        timeout=30_000)
+    ticked = page.eval_on_selector_all("#outlet-filter input:checked",
+                                       "els => els.map(e => e.value)")
+    assert sorted(ticked) == ["reuters", "tass"]
+    assert "Explosions/Remote violence" in page.inner_text("#type-filter")
+
+    # A change of a control rewrites the URL; back returns to the view before it.
+    page.locator("#shared-filter input").check()
+    page.wait_for_url("**shared=1**")
+    shared = queries.count(FilterState(outlets=state.outlets, event_types=state.event_types,
+                                       shared_only=True))
+    page.wait_for_function(
+        f"document.querySelector('#event-count').innerText.startsWith('{shared} event')")
+    page.go_back()
+    page.wait_for_function(
+        f"document.querySelector('#event-count').innerText.startsWith('{expected} event')")
+    assert not page.locator("#shared-filter input").is_checked()
+    page.go_forward()
+    page.wait_for_function(
+        f"document.querySelector('#event-count').innerText.startsWith('{shared} event')")
+
+
+def test_stacked_view_and_export_of_the_selection(page: Page, server: Server,
+                                                  demo_store: Store) -> None:
+    page.goto(server.url + "/?outlet=reuters")
+    page.wait_for_selector(POINTS, timeout=30_000)
+    page.get_by_label("stacked counts").check()
+    page.wait_for_url("**view=stacked**")
+    page.wait_for_selector("#timeline .barlayer .point", timeout=20_000)
+    expected = Queries(demo_store).count(FilterState(outlets=("reuters",)))
+    with page.expect_download() as download:
+        page.locator("#export-links a.export-csv").click()
+    path = download.value.path()
+    rows = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    assert len(rows) == expected and {r["outlet"] for r in rows} == {"reuters"}
+
+
+def test_zooming_re_aggregates_on_the_server(page: Page, serve: type[Server],
+                                             demo_store: Store) -> None:
+    server = serve(demo_store, {"COUNTERPOINT_POINT_LIMIT": "80"})
+    page.goto(server.url + "/")
+    page.wait_for_function("document.querySelector('#event-count')?.innerText"
+                           ".includes('counted per')", timeout=30_000)
+    assert "zoom in" in page.inner_text("#event-count")
+    span = (date(2017, 4, 1), date(2017, 4, 20))
+    inside = Queries(demo_store).count(FilterState(start=span[0], end=span[1]))
+    assert 0 < inside <= 80
+    page.evaluate("([a, b]) => Plotly.relayout(document.querySelector('#timeline "
+                  ".js-plotly-plot'), {'xaxis.range': [a, b]})",
+                  [span[0].isoformat(), span[1].isoformat()])
+    page.wait_for_function(
+        f"document.querySelector('#event-count').innerText.startsWith('{inside} event')",
+        timeout=20_000)
+    assert "counted per" not in page.inner_text("#event-count")
+    assert page.locator(POINTS).count() == inside

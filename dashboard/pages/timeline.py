@@ -32,10 +32,11 @@ def draw(queries: Queries, search: Any, relayout: Any) -> tuple[Any, str]:
     if isinstance(seen, tuple):
         state = state.with_range(max(seen[0], state.start or seen[0]),
                                  min(seen[1], state.end or seen[1]))
+    limits = queries.settings
     if state.view == "stacked":
-        result = queries.stacked(state)
+        result = queries.stacked(state, limit=limits.max_rows)
         return figures.stacked_figure(result), figures.count_label(result)
-    result = queries.timeline(state)
+    result = queries.timeline(state, limit=limits.max_rows, point_limit=limits.point_limit)
     lanes = sorted({str(r["lane"]) for r in result.rows})
     return (figures.timeline_figure(result, lanes, state.colour, state.size),
             figures.count_label(result))

@@ -1,0 +1,153 @@
+"""Filter state: URL round trips, untrusted input, and the SQL filter against an independent
+computation over the store's records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from dashboard import filters
+from dashboard.filters import FilterState
+from dashboard.queries import Queries, choose_bucket
+from dashboard.settings import SettingError, Settings
+from ingest import Store
+
+OUTLETS = ["reuters", "tass", "sana"]
+TYPES = ["Battles", "Explosions/Remote violence"]
+
+
+@pytest.mark.parametrize("state", [
+    FilterState(),
+    FilterState(outlets=("tass",)),
+    FilterState(outlets=()),
+    FilterState(outlets=("reuters", "sana"), start=date(2017, 4, 1), end=date(2017, 4, 30),
+                event_types=("Battles",), actor="Islamic State", place="Idlib",
+                text="sarin & chlorine", min_killed=10, shared_only=True, lanes="country",
+                view="stacked", size="killed", colour="outlet"),
+])
+def test_url_round_trip(state: FilterState) -> None:
+    query = filters.to_query(state)
+    assert filters.from_query(query, OUTLETS, TYPES) == state
+    assert (query == "") == (state == FilterState())
+
+
+def test_untrusted_values_are_dropped_or_bounded() -> None:
+    state = filters.from_query(
+        "?outlet=<script>&outlet=tass&type=Nope&from=2017-13-01&to=yesterday"
+        f"&min_killed=-5&q={'x' * 500}&lanes=evil&view=stacked&shared=yes", OUTLETS, TYPES)
+    assert state.outlets == ("tass",)
+    assert state.event_types == () and state.start is None and state.end is None
+    assert state.min_killed is None and len(state.text) == filters.MAX_TEXT
+    assert state.lanes == "outlet" and state.view == "stacked" and not state.shared_only
+    assert filters.from_query("?min_killed=99999999999", OUTLETS, TYPES).min_killed == \
+        filters.MAX_KILLED
+    assert filters.from_query(None, OUTLETS, TYPES) == FilterState()
+
+
+def test_controls_with_every_outlet_ticked_mean_no_outlet_filter() -> None:
+    values = ["2017-04-01", None, ["Battles", "x"], "IS", None, "", "12", ["shared"],
+              "kind", "lanes", "count", "type"]
+    state = filters.from_controls(OUTLETS, values, OUTLETS, TYPES)
+    assert state.outlets is None and state.event_types == ("Battles",)
+    assert state.min_killed == 12 and state.shared_only and state.lanes == "kind"
+    assert filters.from_controls(["tass"], [], OUTLETS, TYPES).outlets == ("tass",)
+
+
+def test_zoom_and_click_payloads() -> None:
+    assert filters.visible_range({"xaxis.range[0]": "2017-04-09 12:00",
+                                  "xaxis.range[1]": "2017-04-01"}) == \
+        (date(2017, 4, 1), date(2017, 4, 9))
+    assert filters.visible_range({"xaxis.range": ["2020-01-01", "2020-02-01"]}) == \
+        (date(2020, 1, 1), date(2020, 2, 1))
+    assert filters.visible_range({"xaxis.autorange": True}) is False
+    assert filters.visible_range({"yaxis.range[0]": 1}) is None
+    assert filters.visible_range("junk") is None
+    assert filters.clicked_event({"points": [{"customdata": ["e0123"]}]}) == "e0123"
+    assert filters.clicked_event({"points": [{"customdata": ["<script>"]}]}) is None
+    assert filters.clicked_event({"points": []}) is None
+
+
+def test_bucket_follows_the_visible_span() -> None:
+    assert choose_bucket(date(2020, 1, 1), date(2020, 3, 1)) == "day"
+    assert choose_bucket(date(2018, 1, 1), date(2020, 1, 1)) == "week"
+    assert choose_bucket(date(2010, 1, 1), date(2020, 1, 1)) == "month"
+    assert choose_bucket(date(1900, 1, 1), date(2020, 1, 1)) == "year"
+
+
+def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COUNTERPOINT_EXPORT_CAP", "7")
+    assert Settings.from_environment().export_cap == 7
+    monkeypatch.setenv("COUNTERPOINT_POINT_LIMIT", "many")
+    with pytest.raises(SettingError, match="COUNTERPOINT_POINT_LIMIT"):
+        Settings.from_environment()
+
+
+def _killed(event: dict[str, Any]) -> int | None:
+    values = [f["low"] if f["low"] is not None else f["high"] for f in event["figures"]
+              if f["kind"] == "killed"]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def _expected(store: Store, state: FilterState) -> set[str]:
+    """The events a state selects, computed in Python from the decoded records."""
+    incidents = {i["incident_id"]: len(i["outlets"]) for i in store.records("incidents")}
+    chosen = set()
+    for e in store.records("events"):
+        if not e["date"]:
+            continue
+        places = {v.lower() for loc in e["locations"] for v in (loc["name"], loc["admin1"])
+                  if v}
+        checks = [
+            state.outlets is None or e["outlet"] in state.outlets,
+            state.start is None or (e["date_end"] or e["date"]) >= state.start.isoformat(),
+            state.end is None or e["date"] <= state.end.isoformat(),
+            not state.event_types or (e["event_type"] or "Other") in state.event_types,
+            not state.actor or state.actor.lower() in {a["name"].lower() for a in e["actors"]},
+            not state.place or state.place.lower() in places,
+            not state.text or state.text.lower() in e["sentence"].lower(),
+            not state.min_killed or (_killed(e) or -1) >= state.min_killed,
+            not state.shared_only or incidents.get(e["incident_id"] or "", 0) >= 2,
+        ]
+        if all(checks):
+            chosen.add(e["event_id"])
+    return chosen
+
+
+@pytest.mark.parametrize("state", [
+    FilterState(),
+    FilterState(outlets=("reuters", "tass")),
+    FilterState(start=date(2017, 4, 1), end=date(2017, 4, 10)),
+    FilterState(event_types=("Battles",)),
+    FilterState(actor="islamic state"),
+    FilterState(place="Idlib"),
+    FilterState(text="missile"),
+    FilterState(text="100%_"),
+    FilterState(min_killed=20),
+    FilterState(shared_only=True, event_types=("Explosions/Remote violence",)),
+])
+def test_sql_filter_matches_an_independent_computation(demo_store: Store,
+                                                       state: FilterState) -> None:
+    queries = Queries(demo_store, Settings())
+    expected = _expected(demo_store, state)
+    got = {r["event_id"] for r in queries.export_rows(state, cap=10_000)}
+    assert got == expected
+    assert queries.count(state) == len(expected)
+    result = queries.timeline(state)
+    assert result.total == len(expected) and result.bucket is None
+
+
+def test_timeline_aggregates_above_the_point_limit(demo_store: Store) -> None:
+    queries = Queries(demo_store, Settings())
+    result = queries.timeline(FilterState(), point_limit=20)
+    assert result.bucket in ("week", "month") and result.total > 20
+    assert sum(r["events"] for r in result.rows) == result.total
+    lanes = {r["lane"] for r in result.rows}
+    assert lanes <= {o["outlet_name"] for o in queries.outlets()}
+    by_country = queries.timeline(FilterState(lanes="country"), point_limit=20)
+    assert {r["lane"] for r in by_country.rows} <= {o["country"] or "unknown"
+                                                     for o in queries.outlets()} | {"unknown"}
+    stacked = queries.stacked(FilterState())
+    assert sum(r["events"] for r in stacked.rows) == result.total

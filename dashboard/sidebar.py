@@ -57,7 +57,9 @@ def layout(queries: Queries) -> html.Aside:
         options = [{"label": f" {o['outlet_name'] or o['outlet']} ({o['events']})",
                     "value": o["outlet"]} for o in members]
         kinds = sorted({o["kind"] for o in members if o["kind"]})
-        summary = country_names().get(country, country) + (f" · {', '.join(kinds)}" if kinds else "")
+        summary = country_names().get(country, country)
+        if kinds:
+            summary += f" · {', '.join(kinds)}"
         groups.append(html.Details(open=True, className="outlet-group", children=[
             html.Summary(summary),
             dcc.Checklist(id={"type": "outlet-filter", "group": country or "-"},

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from . import actors, offices, outlets, places
-from .lexicons import load_toml
+from .lexicons import common_words, load_toml
 
 REACH = 70  # characters between a cue and its source
 
@@ -60,7 +60,7 @@ _NOT_A_SOURCE = re.compile(r"^(?:The|A|An|It|This|That|They|He|She|We|On|In|At|A
                            r"Friday|Saturday|Sunday)\b")
 
 
-def _sources(sentence: str) -> list[_Source]:
+def _sources(sentence: str, language: str) -> list[_Source]:
     found = [_Source(m.start, m.end, m.actor.name, True) for m in actors.find(sentence)]
     found += [_Source(start, end, person, True)
               for start, end, person in offices.people_named(sentence)]
@@ -68,6 +68,8 @@ def _sources(sentence: str) -> list[_Source]:
         if _NOT_A_SOURCE.match(match.group(0)) or places.is_place(match.group(0)) \
                 or places.is_place(match.group(0).split()[0]):
             continue  # a place is not a source unless a registry knows it as one
+        if " " not in match.group(0) and match.group(0).casefold() in common_words(language):
+            continue  # "If confirmed, ...": a capitalised common word is no source
         outlet = outlets.by_name(match.group(0))
         found.append(_Source(match.start(), match.end(),
                              outlet.name if outlet else match.group(0), outlet is not None))
@@ -94,7 +96,7 @@ def _nearest(candidates: list[_Source], point: int) -> str | None:
 def find_claims(sentence: str, language: str = "en") -> tuple[list[str], bool]:
     """Who the sentence attributes its account to, and whether it is a denial."""
     cues = _cues(language)
-    sources = _sources(sentence)
+    sources = _sources(sentence, language)
     claimed: list[str] = []
 
     def add(name: str | None) -> None:

@@ -34,6 +34,16 @@ _COMPATIBLE = {
 }
 
 
+# Weapons one strike can be told as: a chemical attack dropped from the air is an air strike
+# to some and a chemical attack to others; a missile is "shelling" or an "air strike".
+_SUB_COMPATIBLE = {
+    frozenset({"Air/drone strike", "Chemical weapon"}),
+    frozenset({"Air/drone strike", "Shelling/artillery/missile attack"}),
+    frozenset({"Shelling/artillery/missile attack", "Chemical weapon"}),
+    frozenset({"Remote explosive/landmine/IED", "Suicide bomb"}),
+}
+
+
 def _period(event: dict[str, Any]) -> tuple[date, date] | None:
     if not event.get("date") or event.get("date_precision") not in GROUPED_PRECISIONS:
         return None
@@ -83,6 +93,9 @@ def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
         return False
     types = {a.get("event_type"), b.get("event_type")}
     if len(types) > 1 and frozenset(types) not in _COMPATIBLE:
+        return False
+    subs = {a.get("sub_event_type"), b.get("sub_event_type")} - {None, "Attack", "Other"}
+    if len(subs) > 1 and frozenset(subs) not in _SUB_COMPATIBLE:
         return False
     ta, tb = _tokens(a), _tokens(b)
     return len(ta & tb) / max(1, len(ta | tb)) >= MIN_SIMILARITY

@@ -54,6 +54,14 @@ def load_csv(name: str) -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
+@cache
+def common_words(language: str) -> frozenset[str]:
+    """Frequent words of a language (common_words.toml), case-folded: words that are never a
+    place or a source however they are capitalised ("Ein", "Sur", "If")."""
+    words = load_toml("common_words.toml").get(language, [])
+    return frozenset(w.casefold().replace("\u0307", "") for w in words if isinstance(w, str))
+
+
 _WORD = re.compile(r"\w+")
 
 

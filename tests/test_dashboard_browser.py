@@ -222,3 +222,21 @@ def test_zooming_re_aggregates_on_the_server(page: Page, serve: type[Server],
         timeout=20_000)
     assert "counted per" not in page.inner_text("#event-count")
     assert page.locator(POINTS).count() == inside
+
+
+def test_compare_picker_and_back_button(page: Page, server: Server, demo_store: Store) -> None:
+    incidents = sorted(demo_store.records("incidents"),
+                       key=lambda i: (-len(i["outlets"]), i["date"], i["incident_id"]))
+    first, second = incidents[0], incidents[1]
+    page.goto(f"{server.url}/compare?incident={first['incident_id']}")
+    page.wait_for_function(
+        f"document.querySelectorAll('tr.account').length === {len(first['outlets'])}",
+        timeout=30_000)
+    page.locator("#incident-picker").click()
+    page.get_by_role("option").filter(has_text=str(second["date"])).first.click()
+    page.wait_for_url(f"**incident={second['incident_id']}", timeout=20_000)
+    page.go_back()
+    page.wait_for_url(f"**incident={first['incident_id']}", timeout=20_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('tr.account').length === {len(first['outlets'])}")
+    assert str(first["date"]) in page.inner_text("#incident-picker")

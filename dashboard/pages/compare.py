@@ -7,10 +7,10 @@ text (never as HTML), and links are kept only when they are http(s).
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import dash
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from .. import figures, filters
 from ..queries import Queries
@@ -95,6 +95,13 @@ def accounts_table(accounts: list[dict[str, Any]], incident: dict[str, Any]) -> 
         title = first.get("title") or "article"
         article = html.A(title, href=link, target="_blank", rel="noopener noreferrer") \
             if link else html.Span(title)
+        # One link per article of the outlet, to the Reader with its first event marked.
+        firsts: dict[str, str] = {}
+        for e in events:
+            firsts.setdefault(e["article_id"], e["event_id"])
+        reads = [dcc.Link("read" if len(firsts) == 1 else f"read {n}", className="read-link",
+                          href="/reader?" + urlencode({"article": a, "event": ev}))
+                 for n, (a, ev) in enumerate(firsts.items(), 1)]
         sentences = [html.P(highlight(e["sentence"], e),
                             className="sentence denial" if e.get("stance") == "denies"
                             else "sentence") for e in events]
@@ -107,7 +114,7 @@ def accounts_table(accounts: list[dict[str, Any]], incident: dict[str, Any]) -> 
             html.Td(_figures_text(events), className="disagree" if disputed -
                     {"date", "locations", "responsibility", "denials"} else ""),
             html.Td(", ".join(cites)),
-            html.Td([*sentences, html.Div(article, className="article-link")]),
+            html.Td([*sentences, html.Div([article, *reads], className="article-link")]),
         ]))
     return html.Table(className="accounts", children=[html.Thead(header), html.Tbody(rows)])
 
@@ -138,6 +145,7 @@ def layout(queries: Queries, search: str) -> html.Div:
     if chosen is None and options:
         chosen = options[0]["value"]
     return html.Div(className="compare", children=[
+        dcc.Location(id="compare-url", refresh=False),
         html.H2("Compare accounts"),
         dcc.Dropdown(id="incident-picker", options=options, value=chosen, clearable=False,
                      placeholder="Choose an incident (type to search)"),
@@ -162,3 +170,21 @@ def register(app: dash.Dash, queries: Queries) -> None:
     @app.callback(Output("incident-view", "children"), Input("incident-picker", "value"))
     def show_incident(chosen: Any) -> Any:
         return incident_view(queries, chosen)
+
+    # The chosen incident lives in the URL too: a link opens it, back and forward move
+    # between incidents (one callback both ways, as in the sidebar). The page's own Location
+    # component, so that the callback's inputs all exist only while the page does.
+    @app.callback(Output("compare-url", "search"), Output("incident-picker", "value"),
+                  Input("compare-url", "search"), Input("incident-picker", "value"),
+                  State("incident-picker", "options"), prevent_initial_call=True)
+    def follow_url(search: Any, chosen: Any, options: Any) -> tuple[Any, Any]:
+        allowed = [o["value"] for o in options or []]
+        if dash.ctx.triggered_id == "compare-url":
+            named = filters.parse_incident(search, allowed)
+            if named is None or named == chosen:
+                raise dash.exceptions.PreventUpdate
+            return dash.no_update, named
+        if not isinstance(chosen, str) or chosen not in allowed \
+                or filters.parse_incident(search, allowed) == chosen:
+            raise dash.exceptions.PreventUpdate
+        return f"?incident={chosen}", dash.no_update

@@ -18,12 +18,14 @@ from ingest import exports
 from ingest.store import Store
 
 from . import filters, sidebar
-from .pages import compare, timeline
+from .pages import compare, outlets, reader, timeline
+from .pages import map as map_page  # not `map`: that is a builtin
 from .queries import Queries
 
 MAX_REQUEST_BYTES = 1024 * 1024  # callback payloads are small; anything bigger is refused
-PAGES: tuple[ModuleType, ...] = (timeline, compare)
-NAV: tuple[ModuleType, ...] = PAGES  # pages reached by a link in the header
+PAGES: tuple[ModuleType, ...] = (timeline, map_page, compare, outlets, reader)
+# Pages reached by a link in the header; the Reader needs an article, so it is reached from one.
+NAV: tuple[ModuleType, ...] = tuple(p for p in PAGES if p is not reader)
 
 
 def _page_for(pathname: Any) -> ModuleType:

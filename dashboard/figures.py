@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import json
 import math
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
@@ -232,5 +233,237 @@ def figure_ranges(history: dict[str, dict[str, list[dict[str, Any]]]], kind: str
                          legend={"orientation": "h", "y": 1.12})
     if not figure.data:
         figure.add_annotation(text=f"No {kind} figures in these accounts", showarrow=False,
+                              xref="paper", yref="paper", x=0.5, y=0.5)
+    return figure
+
+
+# -- the map ---------------------------------------------------------------------------------
+MAP_RADIUS = 25.0  # degrees: the view frames the places this near the events' median place
+MAP_TRIM = 0.05  # less the farthest of them, while they hold at most this share of its events
+MAP_MIN_SPAN = 6.0  # degrees: one place alone still shows its country and neighbours
+MAP_HEIGHT = 620  # pixels; the width follows the page
+MAP_ASPECT = 1.5  # the map's width over its height on a laptop screen, beside the sidebar
+MAP_WORLD_SPAN = 120.0  # degrees of longitude (half that of latitude): wider, show the world
+MARKER_SMALLEST, MARKER_LARGEST = 6.0, 44.0  # marker diameters in pixels
+
+
+class MapView(NamedTuple):
+    """The longitudes and latitudes the map opens on (it can be zoomed out from there)."""
+
+    lons: tuple[float, float]
+    lats: tuple[float, float]
+
+
+WORLD = MapView((-180.0, 180.0), (-90.0, 90.0))
+
+
+def _mercator(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 80.0), -80.0)) / 2))
+
+
+def _unmercator(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def map_view(rows: list[dict[str, Any]]) -> MapView:
+    """The view the map opens on: the places within MAP_RADIUS of the events' weighted median
+    place, padded, widened to the map's shape; the world unless they hold most of the events.
+    A few far-off places (a capital quoted in passing, a country's centroid) would otherwise
+    shrink the conflict to a dot on a world map; they stay on the map, a zoom-out away."""
+    # A country's centroid is not where anything happened: frame the finer places if any.
+    rows = [r for r in rows if r.get("precision") != "country"] or rows
+    if not rows:
+        return WORLD
+    weights = [max(int(r.get("events") or 0), 1) for r in rows]
+    centre_lon = _weighted_median([float(r["lon"]) for r in rows], weights)
+    centre_lat = _weighted_median([float(r["lat"]) for r in rows], weights)
+    near = sorted((r for r in rows if _degrees_apart(r, centre_lon, centre_lat) <= MAP_RADIUS),
+                  key=lambda r: _degrees_apart(r, centre_lon, centre_lat))
+    held = sum(max(int(r.get("events") or 0), 1) for r in near)
+    if 2 * held <= sum(weights):
+        return WORLD  # no one region holds most events
+    # Leave out the farthest few places, while they hold only a sliver of the events.
+    dropped = 0
+    while len(near) > 1:
+        dropped += max(int(near[-1].get("events") or 0), 1)
+        if dropped > MAP_TRIM * held:
+            break
+        near.pop()
+    lons = [float(r["lon"]) for r in near]
+    lats = [float(r["lat"]) for r in near]
+    west, east = _padded(min(lons), max(lons))
+    south, north = _padded(min(lats), max(lats))
+    if east - west > MAP_WORLD_SPAN or north - south > MAP_WORLD_SPAN / 2:
+        return WORLD
+    # Plotly sizes the map to the ranges' shape: match the space it has (Mercator), so the
+    # map fills it rather than standing in a narrow strip.
+    low, high = _mercator(south), _mercator(north)
+    width, height = math.radians(east - west), high - low
+    if width < MAP_ASPECT * height:
+        middle, half = (west + east) / 2, math.degrees(MAP_ASPECT * height) / 2
+        west, east = middle - half, middle + half
+    else:
+        middle, half = (low + high) / 2, width / MAP_ASPECT / 2
+        south, north = _unmercator(middle - half), _unmercator(middle + half)
+    return MapView((west, east), (south, north))
+
+
+def _degrees_apart(row: dict[str, Any], lon: float, lat: float) -> float:
+    # Degrees of longitude shrink towards the poles; near enough for framing a view.
+    east = (float(row["lon"]) - lon) * math.cos(math.radians((float(row["lat"]) + lat) / 2))
+    return math.hypot(east, float(row["lat"]) - lat)
+
+
+def _weighted_median(values: list[float], weights: list[int]) -> float:
+    pairs = sorted(zip(values, weights, strict=True))
+    half, running = sum(weights) / 2, 0
+    for value, weight in pairs:
+        running += weight
+        if running >= half:
+            return value
+    return pairs[-1][0]
+
+
+def _padded(low: float, high: float) -> tuple[float, float]:
+    pad = max((high - low) * 0.1, (MAP_MIN_SPAN - (high - low)) / 2, 1.0)
+    return low - pad, high + pad
+
+
+def map_outside(rows: list[dict[str, Any]], view: MapView) -> int:
+    """How many places lie outside the view the map opens on."""
+    return sum(1 for r in rows if not (view.lons[0] <= float(r["lon"]) <= view.lons[1]
+                                       and view.lats[0] <= float(r["lat"]) <= view.lats[1]))
+
+
+def map_sizes(values: list[Any]) -> list[float]:
+    """Marker diameters with area in proportion to the value (count or killed); zero still
+    shows, at the smallest size."""
+    peak = max((float(v or 0) for v in values), default=0.0)
+    if peak <= 0:
+        return [MARKER_SMALLEST for _ in values]
+    return [MARKER_SMALLEST + (MARKER_LARGEST - MARKER_SMALLEST) * math.sqrt(float(v or 0) / peak)
+            for v in values]
+
+
+def _map_hover(r: dict[str, Any]) -> str:
+    where = ", ".join(_safe(part, 80) for part in (r.get("admin1"), r.get("country")) if part)
+    outlets = int(r.get("outlets") or 0)
+    precision = f" ({_safe(r['precision'], 20)})" if r.get("precision") else ""
+    return (f"<b>{_safe(r.get('place'), 80)}</b>" + (f", {where}" if where else "") + precision
+            + f"<br>{int(r.get('events') or 0)} events, {int(r.get('killed') or 0)} killed"
+            f"<br>mostly {_safe(r.get('event_type'), 80)}"
+            f"<br>most from {_safe(r.get('outlet_name'), 80)}"
+            f" ({outlets} outlet{'s' if outlets != 1 else ''})")
+
+
+def map_figure(rows: list[dict[str, Any]], size_by: str = "count",
+               colour_by: str = "type") -> go.Figure:
+    """Events by place on a map drawn from the locally served topojson: one marker per place,
+    its area by the count of events (or the killed), its colour by the leading event type (or
+    outlet). Each marker carries its place name, for a click to filter by it."""
+    figure = go.Figure()
+    palette: dict[str, str] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        key = row.get("event_type") if colour_by == "type" else row.get("outlet_name")
+        groups.setdefault(str(key or "Other"), []).append(row)
+    sizes = dict(zip((id(r) for r in rows), map_sizes(
+        [r.get("killed") if size_by == "killed" else r.get("events") for r in rows]),
+        strict=True))
+    for key, items in sorted(groups.items()):
+        # Largest first, so a small place is drawn above a large neighbour and stays clickable.
+        items = sorted(items, key=lambda r: -sizes[id(r)])
+        figure.add_trace(go.Scattergeo(
+            lon=[r["lon"] for r in items],
+            lat=[r["lat"] for r in items],
+            mode="markers",
+            name=_safe(key, 60),
+            marker={"size": [sizes[id(r)] for r in items], "color": _colour(key, palette),
+                    "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            customdata=[str(r.get("place") or "") for r in items],
+            hovertext=[_map_hover(r) for r in items],
+            hoverinfo="text",
+        ))
+    view = map_view(rows)
+    world = view == WORLD
+    figure.update_layout(
+        template="plotly_white",
+        height=MAP_HEIGHT,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        showlegend=True,  # even for one colour, so the colour always says what it means
+        legend={"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0},
+        hoverlabel={"align": "left"},
+        geo={
+            # The world files only (world_50m, world_110m), both shipped in assets/topojson.
+            "scope": "world",
+            "resolution": 110 if world else 50,
+            "projection": {"type": "natural earth" if world else "mercator"},
+            "lonaxis": {"range": list(view.lons)}, "lataxis": {"range": list(view.lats)},
+            "showland": True, "landcolor": "#eef0ea",
+            "showocean": True, "oceancolor": "#dde9f3",
+            "showcountries": True, "countrycolor": "#9aa3b2", "countrywidth": 0.7,
+            "showcoastlines": True, "coastlinecolor": "#9aa3b2",
+            "showlakes": False, "showrivers": False, "showframe": False,
+            "bgcolor": "rgba(0,0,0,0)",
+        },
+    )
+    if not rows:
+        figure.add_annotation(text="No events with a known place for this selection",
+                              showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    return figure
+
+
+# -- the outlets page ------------------------------------------------------------------------
+def periods(start: date, end: date, bucket: str) -> list[date]:
+    """The first day of every week (Monday, as DuckDB truncates), month or year from start's
+    to end's: the heatmap's columns, gaps included, so each cell is one period wide."""
+    if bucket == "week":
+        first = start - timedelta(days=start.weekday())
+        return [first + timedelta(weeks=n) for n in range((end - first).days // 7 + 1)]
+    if bucket == "year":
+        return [date(year, 1, 1) for year in range(start.year, end.year + 1)]
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return [date(start.year + (start.month - 1 + n) // 12, (start.month - 1 + n) % 12 + 1, 1)
+            for n in range(months + 1)]
+
+
+def outlet_labels(outlets: list[dict[str, Any]]) -> list[str]:
+    """Display names, escaped for Plotly; the slug is added where two outlets share a name."""
+    names = [str(o.get("outlet_name") or o.get("outlet") or "unknown") for o in outlets]
+    counts = {n: names.count(n) for n in names}
+    return [_safe(n if counts[n] == 1 else f"{n} ({o.get('outlet')})", 60)
+            for n, o in zip(names, outlets, strict=True)]
+
+
+def outlet_heatmap(result: Timeline, outlets: list[dict[str, Any]]) -> go.Figure:
+    """Events per outlet and period: when each outlet reported, and when it fell silent, one
+    row per outlet in the order given (most events first), one column per period."""
+    labels = outlet_labels(outlets)
+    row = {str(o["outlet"]): i for i, o in enumerate(outlets)}
+    columns = periods(result.start, result.end, result.bucket or "month") \
+        if result.start and result.end else []
+    column = {p: j for j, p in enumerate(columns)}
+    z: list[list[int | None]] = [[None] * len(columns) for _ in outlets]  # None: no event
+    killed: list[list[int | None]] = [[None] * len(columns) for _ in outlets]
+    for r in result.rows:
+        i, j = row.get(str(r["outlet"])), column.get(r["date"])
+        if i is not None and j is not None:
+            z[i][j], killed[i][j] = r["events"], r["killed"]
+    # A template, not a label per cell: the figure stays small with hundreds of outlets.
+    when = {"week": "week of %{x|%Y-%m-%d}", "year": "%{x|%Y}"}.get(result.bucket or "",
+                                                                      "%{x|%B %Y}")
+    figure = go.Figure(go.Heatmap(
+        x=columns, y=labels, z=z, customdata=killed, hoverongaps=False, zmin=0,
+        hovertemplate=f"<b>%{{y}}</b> · {when}<br>%{{z}} events, %{{customdata}} killed"
+                      "<extra></extra>",
+        colorscale=[[0.0, "#9ecae1"], [1.0, "#08306b"]], xgap=1, ygap=1,
+        colorbar={"title": {"text": "events"}, "thickness": 12}))
+    figure.update_layout(
+        template="plotly_white", height=max(240, 90 + 22 * len(outlets)),
+        margin={"l": 10, "r": 10, "t": 20, "b": 40},
+        xaxis={"title": f"date of the event (per {result.bucket or 'month'})", "type": "date"},
+        yaxis={"type": "category", "autorange": "reversed", "automargin": True})
+    if not result.rows:
+        figure.add_annotation(text="No dated events for this selection", showarrow=False,
                               xref="paper", yref="paper", x=0.5, y=0.5)
     return figure

@@ -7,6 +7,7 @@ they are of the right type and, where the store has a vocabulary (outlets, event
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -156,6 +157,14 @@ def to_query(state: FilterState) -> str:
         if getattr(state, key) != getattr(defaults, key):
             pairs.append((key, getattr(state, key)))
     return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def incident_param(search: Any) -> str | None:
+    """The incident id a URL names, if it has an id's shape (the store is asked after)."""
+    if not isinstance(search, str):
+        return None
+    values = parse_qs(search.lstrip("?")).get("incident", [])
+    return values[0] if values and re.fullmatch(r"i[0-9a-f]{16}", values[0]) else None
 
 
 def parse_incident(search: Any, allowed: Iterable[str]) -> str | None:

@@ -9,6 +9,7 @@ rows; incident membership, which a new snapshot may change, lives in a small tab
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,21 @@ def choose_bucket(start: date, end: date) -> str:
     days = (end - start).days + 1
     for bucket, length in (("day", 1), ("week", 7), ("month", 31)):
         if days / length <= MAX_BUCKETS:
+            return bucket
+    return "year"
+
+
+_BUCKET_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+
+
+def _fitting_bucket(start: date, end: date, groups: int, limit: int) -> str:
+    """choose_bucket's bucket, or a coarser one when `groups` (lanes x colours) aggregates per
+    bucket would not fit in `limit` rows: cut at the limit, the answer would silently lose
+    the end of the range."""
+    days = (end - start).days + 1
+    names = list(_BUCKET_DAYS)
+    for bucket in names[names.index(choose_bucket(start, end)):]:
+        if groups * math.ceil(days / _BUCKET_DAYS[bucket]) <= limit:
             return bucket
     return "year"
 
@@ -195,12 +211,10 @@ class Queries:
 
     @staticmethod
     def lane_expression(state: FilterState, alias: str = "f") -> str:
-        if state.lanes == "country":
-            return ("coalesce(nullif((SELECT o.country FROM outlet_info o "
-                    f"WHERE o.outlet = {alias}.outlet), ''), 'unknown')")
-        if state.lanes == "kind":
-            return ("coalesce(nullif((SELECT o.kind FROM outlet_info o "
-                    f"WHERE o.outlet = {alias}.outlet), ''), 'unknown')")
+        """The lane of an event; for outlet groups, over `facts AS alias LEFT JOIN outlet_info
+        o ON o.outlet = alias.outlet` (one join, not a look-up per event)."""
+        if state.lanes in ("country", "kind"):
+            return f"coalesce(nullif(o.{state.lanes}, ''), 'unknown')"
         return f"{alias}.outlet_name"
 
     # -- what the pages ask ----------------------------------------------------------------
@@ -263,27 +277,32 @@ class Queries:
         by the span of the view."""
         where, params = self.where(state)
         lane = self.lane_expression(state)
-        total = int(self._rows(f"SELECT count(*) AS n FROM facts f WHERE {where}",
-                               params)[0]["n"])
+        source = ("facts f" if state.lanes not in ("country", "kind")
+                  else "facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet")
+        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
+        # One pass gives the count, the span, and how many lanes and colours the aggregates
+        # will have, which the bucket depends on; a second gives the rows.
+        stats = self._rows(
+            f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi, "
+            f"approx_count_distinct({lane}) AS lanes, approx_count_distinct({colour}) AS colours "
+            f"FROM {source} WHERE {where}", params)[0]
+        total = int(stats["n"])
         if total <= point_limit:
             rows = self._rows(
                 f"SELECT f.event_id, f.outlet, {lane} AS lane, f.outlet_name, f.date, "
                 "f.date_end, f.date_precision, f.date_text, f.event_type, f.sub_event_type, "
                 "f.sentence, f.claimed_by, f.killed, f.figures "
-                f"FROM facts f WHERE {where} ORDER BY f.date, f.event_id LIMIT ?",
+                f"FROM {source} WHERE {where} ORDER BY f.date, f.event_id LIMIT ?",
                 [*params, limit])
             return Timeline(rows=rows, total=total, truncated=total > len(rows),
                             start=state.start, end=state.end)
-        span = self._rows(f"SELECT min(f.date) AS lo, max(f.date_end) AS hi FROM facts f "
-                          f"WHERE {where}", params)[0]
-        start = max(state.start or span["lo"], span["lo"])
-        end = min(state.end or span["hi"], span["hi"])
-        bucket = choose_bucket(start, end)
-        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
+        start = max(state.start or stats["lo"], stats["lo"])
+        end = min(state.end or stats["hi"], stats["hi"])
+        bucket = _fitting_bucket(start, end, int(stats["lanes"]) * int(stats["colours"]), limit)
         rows = self._rows(
             f"SELECT {lane} AS lane, date_trunc('{bucket}', f.date)::DATE AS date, "
             f"{colour} AS colour, count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
-            f"FROM facts f WHERE {where} GROUP BY ALL ORDER BY date, lane, colour LIMIT ?",
+            f"FROM {source} WHERE {where} GROUP BY ALL ORDER BY date, lane, colour LIMIT ?",
             [*params, limit])
         return Timeline(rows=rows, total=total, truncated=len(rows) >= limit, bucket=bucket,
                         start=start, end=end)
@@ -291,14 +310,15 @@ class Queries:
     def stacked(self, state: FilterState, limit: int = MAX_POINTS) -> Timeline:
         """Counts per bucket and event type (or outlet): the stacked-count view."""
         where, params = self.where(state)
-        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
+        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
+        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi, "
+                          f"approx_count_distinct({colour}) AS colours "
                           f"FROM facts f WHERE {where}", params)[0]
         if not span["n"]:
             return Timeline(bucket="day")
         start = max(state.start or span["lo"], span["lo"])
         end = min(state.end or span["hi"], span["hi"])
-        bucket = choose_bucket(start, end)
-        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
+        bucket = _fitting_bucket(start, end, int(span["colours"]), limit)
         rows = self._rows(
             f"SELECT date_trunc('{bucket}', f.date)::DATE AS date, {colour} AS colour, "
             "count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
@@ -376,3 +396,100 @@ class Queries:
         rows = self._rows("SELECT * FROM events WHERE article_id = ? ORDER BY start",
                           [article_id])
         return [decode_record(r) for r in rows]
+
+    # -- outlets ---------------------------------------------------------------------------
+    def outlet_activity(self, state: FilterState, limit: int = 5 * MAX_POINTS) -> Timeline:
+        """Events and killed per outlet and period in a view, for the outlets heatmap. The
+        period is a month; a week when the view spans under four months, a year beyond twenty
+        years, so the heatmap stays a few hundred columns wide at most. The limit allows a
+        few hundred outlets over twenty years: rows here are cells, not events."""
+        where, params = self.where(state)
+        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date) AS hi "
+                          f"FROM facts f WHERE {where}", params)[0]
+        if not span["n"]:
+            return Timeline(bucket="month")
+        days = (span["hi"] - span["lo"]).days
+        bucket = "week" if days < 120 else "month" if days < 20 * 366 else "year"
+        rows = self._rows(
+            f"SELECT f.outlet, date_trunc('{bucket}', f.date)::DATE AS date, count(*) AS events, "
+            f"coalesce(sum(f.killed), 0) AS killed FROM facts f WHERE {where} "
+            "GROUP BY ALL ORDER BY f.outlet, date LIMIT ?", [*params, limit])
+        return Timeline(rows=rows, total=int(span["n"]), truncated=len(rows) >= limit,
+                        bucket=bucket, start=span["lo"], end=span["hi"])
+
+    def outlet_table(self, state: FilterState) -> list[dict[str, Any]]:
+        """One row per outlet with events in a view, most events first: its events, articles
+        (with an event in the view), incidents, those it alone reported (exclusive) and those
+        others reported too (shared); and, on shared incidents where it and another outlet
+        give a killed figure, how its figure compares with the median of the others' (each
+        outlet counted by its largest figure on the incident, over all its accounts of it):
+        how many are compared, higher, equal, lower, and the median ratio of its figure to
+        theirs. The filters choose the events, hence the incidents; an incident's other
+        accounts count whatever the filters, so a filter cannot make a shared incident look
+        exclusive."""
+        self._build_incident_tolls()
+        where, params = self.where(state)
+        return self._rows(f"""
+            WITH v AS (SELECT f.event_id, f.article_id, f.outlet, f.outlet_name
+                       FROM facts f WHERE {where}),
+            covered AS (SELECT DISTINCT v.outlet, m.incident_id, m.n_outlets
+                        FROM v JOIN membership m USING (event_id)),
+            compared AS (SELECT c.outlet, count(*) AS compared,
+                                count_if(x.killed > x.others) AS higher,
+                                count_if(x.killed = x.others) AS equal,
+                                count_if(x.killed < x.others) AS lower,
+                                median(x.killed / x.others) FILTER (WHERE x.others > 0)
+                                    AS median_ratio
+                         FROM covered c JOIN incident_tolls x USING (incident_id, outlet)
+                         GROUP BY c.outlet),
+            reach AS (SELECT outlet, count(*) AS incidents,
+                             count_if(n_outlets = 1) AS exclusive,
+                             count_if(n_outlets >= 2) AS shared
+                      FROM covered GROUP BY outlet),
+            per AS (SELECT outlet, any_value(outlet_name) AS outlet_name, count(*) AS events,
+                           count(DISTINCT article_id) AS articles
+                    FROM v GROUP BY outlet)
+            SELECT per.outlet, per.outlet_name, per.events, per.articles,
+                   coalesce(r.incidents, 0) AS incidents, coalesce(r.exclusive, 0) AS exclusive,
+                   coalesce(r.shared, 0) AS shared, coalesce(c.compared, 0) AS compared,
+                   coalesce(c.higher, 0) AS higher, coalesce(c.equal, 0) AS equal,
+                   coalesce(c.lower, 0) AS lower, c.median_ratio
+            FROM per LEFT JOIN reach r USING (outlet) LEFT JOIN compared c USING (outlet)
+            ORDER BY per.events DESC, per.outlet""", params)
+
+    def exclusive_incidents(self, state: FilterState, per_outlet: int = 5
+                            ) -> list[dict[str, Any]]:
+        """Per outlet, incidents in a view that it alone reported, the deadliest (then the
+        latest) first, at most per_outlet each: incident id, date and first place."""
+        where, params = self.where(state)
+        return self._rows(f"""
+            WITH x AS (SELECT f.outlet, m.incident_id, max(f.killed) AS killed
+                       FROM facts f JOIN membership m USING (event_id)
+                       WHERE {where} AND m.n_outlets = 1 GROUP BY ALL),
+            ranked AS (SELECT x.*, i.date, json_extract_string(i.locations, '$[0].name') AS place,
+                              row_number() OVER (PARTITION BY x.outlet ORDER BY
+                                  x.killed DESC NULLS LAST, i.date DESC, x.incident_id) AS rank
+                       FROM x JOIN incidents i USING (incident_id))
+            SELECT outlet, incident_id, date, place, killed FROM ranked WHERE rank <= ?
+            ORDER BY outlet, rank""", [*params, per_outlet])
+
+    def _build_incident_tolls(self) -> None:
+        """(Re)build, once per batch or snapshot, the table of each outlet's killed figure on
+        each shared incident beside the median of the other outlets' figures. The filters do not
+        change it, and the self-join behind the medians is the costly part of the outlets page."""
+        with self._lock:
+            self._refresh()
+            if self._cache.get("incident_tolls"):
+                return
+            # Under the lock: two threads replacing one table at once would conflict.
+            self._con.execute("""
+                CREATE OR REPLACE TABLE incident_tolls AS
+                WITH tolls AS (SELECT m.incident_id, f.outlet, max(f.killed) AS killed
+                               FROM facts f JOIN membership m USING (event_id)
+                               WHERE m.n_outlets >= 2 AND f.killed IS NOT NULL GROUP BY ALL)
+                SELECT a.incident_id, a.outlet, any_value(a.killed) AS killed,
+                       median(b.killed) AS others
+                FROM tolls a JOIN tolls b
+                     ON a.incident_id = b.incident_id AND a.outlet <> b.outlet
+                GROUP BY a.incident_id, a.outlet""")
+            self._cache["incident_tolls"] = True

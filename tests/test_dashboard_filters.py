@@ -151,3 +151,18 @@ def test_timeline_aggregates_above_the_point_limit(demo_store: Store) -> None:
                                                      for o in queries.outlets()} | {"unknown"}
     stacked = queries.stacked(FilterState())
     assert sum(r["events"] for r in stacked.rows) == result.total
+
+
+def test_compare_picker_takes_in_an_incident_a_link_names(demo_store: Store) -> None:
+    from dashboard.pages import compare
+
+    class FewIncidents(Queries):
+        def incidents(self, limit: int = 2000) -> list[dict[str, Any]]:
+            return []  # as if the named incident were beyond the picker's list
+
+    queries = FewIncidents(demo_store, Settings())
+    target = demo_store.records("incidents")[0]["incident_id"]
+    picker = compare.layout(queries, f"?incident={target}").children[2]
+    assert picker.value == target and [o["value"] for o in picker.options] == [target]
+    assert compare.layout(queries, "?incident=i0000000000000000").children[2].value is None
+    assert filters.incident_param("?incident=<script>") is None

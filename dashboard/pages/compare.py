@@ -140,7 +140,12 @@ def _value(value: Any) -> str:
 
 
 def layout(queries: Queries, search: str) -> html.Div:
-    options = picker_options(queries.incidents())
+    incidents = queries.incidents()
+    # The picker lists the most widely told incidents; one a link names joins them.
+    named = filters.incident_param(search)
+    if named and all(i["incident_id"] != named for i in incidents):
+        incidents += [i for i in [queries.incident(named)] if i is not None]
+    options = picker_options(incidents)
     chosen = filters.parse_incident(search, [o["value"] for o in options])
     if chosen is None and options:
         chosen = options[0]["value"]

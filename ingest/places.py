@@ -347,8 +347,13 @@ def locate(text: str, context: Counter[str] | None = None, language: str = ""
 
 
 def is_place(name: str) -> bool:
-    """Whether the gazetteer knows a name (as written, without fuzzy matching)."""
-    return bool(_lookup(gazetteer(), _key(name)))
+    """Whether the gazetteer knows a name (as written, without fuzzy matching); a short
+    all-capital word only as a place's own name or one of our listed acronyms."""
+    g, key = gazetteer(), _key(name)
+    places = _lookup(g, key)
+    if name.isupper() and len(name) <= ACRONYM and key not in g.acronyms:
+        places = [p for p in places if _key(p.name) == key]
+    return bool(places)
 
 
 def countries(found: list[Found]) -> Counter[str]:

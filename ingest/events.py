@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
@@ -51,10 +52,14 @@ def extract(article: Article) -> list[Event]:
     all_mentions = dates.find_dates(article.text, published, language)
     mentions = [m for m in all_mentions if not m.duration]
     # A name that is an actor's ("the Azov regiment", «Азов») is not a place there.
-    taken = [(m.start, m.end) for m in actors.find(article.text)]
+    named_actors = actors.find(article.text)
+    taken = [(m.start, m.end) for m in named_actors]
     named_places = [f for f in places.find(article.text, language)
                     if not any(s < f.end and f.start < e for s, e in taken)]
-    context = places.countries(named_places)
+    # The countries the article is about, from its unambiguous places and its actors' states
+    # ("Syrian government forces"): an unknown "Damascus" is then the Syrian one.
+    context = places.countries(named_places) + Counter(
+        m.actor.country for m in named_actors if len(m.actor.country) == 2)
     events: list[Event] = []
     previous: Event | None = None
     previous_paragraph = -1

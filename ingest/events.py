@@ -75,11 +75,19 @@ def extract(article: Article) -> list[Event]:
         event = Event(article_id=article.article_id, outlet=article.outlet,
                       sentence=sentence.text, start=sentence.start, end=sentence.end,
                       event_type=typed[0], sub_event_type=typed[1])
-        event.claimed_by, denial = claims.find_claims(sentence.text, language)
+        event.claimed_by, denial = claims.find_claims(sentence.text, language,
+                                                       context=article.text[:sentence.start])
         event.stance = "denies" if denial else "asserts"
-        event.actors = actors.roles(sentence.text, typed[2], frozenset(event.claimed_by))
+        event.actors = actors.roles(sentence.text, typed[2],
+                                    claims.registry_names(event.claimed_by))
+        # A capital or country that speaks ("Moscow says") is no place of the event.
+        speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
                        for f in named_places if sentence.start <= f.start < sentence.end]
+        in_sentence = [f for f in in_sentence if not any(
+            (s, e) == (f.start, f.end)
+            or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
+            for s, e in speakers)]
         event.locations = places.resolve(in_sentence, sentence.text, context)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:

@@ -79,3 +79,124 @@ def test_places(text: str, expected: list[tuple[str, str, str]]) -> None:
 ])
 def test_claims(text: str, language: str, expected: list[str]) -> None:
     assert find_claims(text, language)[0] == expected
+
+
+# Who a sentence attributes its account to, in each language: registry actors and
+# office-holders, generic sources ("local sources", "yerel kaynaklar"), a country's officials as
+# its government, capitals and countries as speakers; and sentences in the outlet's own voice.
+@pytest.mark.parametrize("text,language,expected", [
+    ("Local sources said nine civilians, four of them children, died.", "en", ["Local sources"]),
+    ("The attack, which local opposition officials say killed more than 100 civilians, came at "
+     "dawn.", "en", ["Local opposition officials"]),
+    ("US officials claim the missiles hit aircraft and radars.", "en",
+     ["Government of the United States"]),
+    ("Two U.S. officials said the convoy was struck near Urum al-Kubra.", "en",
+     ["Government of the United States"]),
+    ("Turkish officials said the jet had been warned 10 times.", "en", ["Government of Turkey"]),
+    ("Warplanes struck the town again, pro-government sources reported.", "en",
+     ["Pro-government sources"]),
+    ("Russia's Defence Ministry said Syrian air defences had shot down 71 missiles.", "en",
+     ["Russian Ministry of Defence"]),
+    ("Damascus denied using chemical weapons, while Russia said a Syrian airstrike had hit a "
+     "depot.", "en", ["Government of Syria", "Government of Russia"]),
+    ("According to Maj. Gen. Igor Konashenkov, only 23 missiles reached the airbase.", "en",
+     ["Russian Ministry of Defence"]),
+    ("At least 58 people were killed on Tuesday, the Syrian Observatory for Human Rights said.",
+     "en", ["Syrian Observatory for Human Rights"]),
+    ("The White Helmets and the US-funded Syrian American Medical Society (SAMS) claimed that 40 "
+     "people were killed.", "en", ["White Helmets", "Syrian American Medical Society"]),
+    ("Fifteen people were wounded, according to regional governor Oleksiy Kuleba.", "en",
+     ["Oleksiy Kuleba"]),
+    ("An informed source said the talks had failed.", "en", ["Informed source"]),
+    ("Sources in Syria said 10 people died.", "en", ["Sources"]),
+    ("If confirmed, the attack would be the deadliest this year.", "en", []),
+    ("Russian forces shelled the town on Friday, killing five civilians.", "en", []),
+    ("Witnesses saw the missile hit the building on Monday.", "en", []),
+    ("Reuters could not independently verify the reports.", "en", []),
+    ("Российские военные ранее сообщили, что сирийская авиация нанесла удар.", "ru",
+     ["Military Forces of Russia"]),
+    ("По данным сирийской оппозиции, погибли более 70 человек.", "ru", ["Syrian opposition"]),
+    ("По данным агентства САНА, погибли девять мирных жителей.", "ru", ["SANA"]),
+    ("Командование сирийской армии сообщило, что погибли шесть военнослужащих.", "ru",
+     ["Syrian Army General Command"]),
+    ("Бомбардировщик был сбит, сообщили в Министерстве обороны России.", "ru",
+     ["Russian Ministry of Defence"]),
+    ("По данным украинской стороны, погибли 10 человек.", "ru", ["Government of Ukraine"]),
+    ("Российская армия нанесла удар по Харькову в пятницу.", "ru", []),
+    ("Місцеві мешканці повідомили про вибухи.", "uk", ["Local residents"]),
+    ("За даними Генштабу ЗСУ, ворог втратив 10 танків.", "uk",
+     ["General Staff of the Armed Forces of Ukraine"]),
+    ("Російське міністерство оборони стверджує, що колонію обстріляли з HIMARS.", "uk",
+     ["Russian Ministry of Defence"]),
+    ("Російські війська обстріляли Харків у п'ятницю.", "uk", []),
+    ("Selon des sources locales, l'attaque a fait dix morts.", "fr", ["Local sources"]),
+    ("Moscou affirme que la défense antiaérienne syrienne a intercepté 71 missiles.", "fr",
+     ["Government of Russia"]),
+    ("Au moins 40 personnes ont été tuées, selon les Casques blancs et l'ONG médicale SAMS.",
+     "fr", ["White Helmets", "Syrian American Medical Society"]),
+    ("L'armée russe a bombardé la ville vendredi.", "fr", []),
+    ("Bei dem Angriff sind nach ukrainischen Angaben mindestens 52 Menschen getötet worden.", "de",
+     ["Government of Ukraine"]),
+    ("Nach Angaben aus Moskau wurde einer der beiden Piloten getötet.", "de",
+     ["Government of Russia"]),
+    ("Laut Augenzeugen wurden zehn Menschen getötet.", "de", ["Witnesses"]),
+    ("Das Theater wurde am Mittwoch weitgehend zerstört.", "de", []),
+    ("وفي وقت لاحق اليوم، أفاد مصدر مطلع بالتوصل إلى اتفاق.", "ar", ["Informed source"]),
+    ("وتزامن الهجوم مع غارات أدت إلى سقوط قتلى، بحسب ناشطين.", "ar", ["Activists"]),
+    ("وقال مسؤولون أمريكيون إن الضربة استهدفت مخزنا.", "ar", ["Government of the United States"]),
+    ("قصفت القوات الروسية مدينة حلب يوم الجمعة.", "ar", []),
+    ("Yerel kaynaklara göre saldırıda en az 7 kişi öldü.", "tr", ["Local sources"]),
+    ("Rus Savunma Bakanlığı, pilotlardan Yarbay Oleg Peşkov'un hayatını kaybettiğini açıkladı.",
+     "tr", ["Russian Ministry of Defence"]),
+    ("ABD'li yetkililer saldırının bir depoyu hedef aldığını söyledi.", "tr",
+     ["Government of the United States"]),
+    ("Rus uçakları Halep'i bombaladı.", "tr", []),
+])
+def test_claim_sources(text: str, language: str, expected: list[str]) -> None:
+    assert find_claims(text, language)[0] == expected
+
+
+# What "the ministry", "the groups", "генерал", "по его словам" or a bare surname refer to: the
+# organisation or person the article named before (the text before the sentence).
+@pytest.mark.parametrize("context,text,language,expected", [
+    ("Turkey's Health Minister Recep Akdag said sarin was used.\n",
+     "According to Akdag, 32 people were wounded.", "en", ["Recep Akdag"]),
+    ("Russia's Defence Ministry said only 23 missiles hit.\n",
+     "The ministry says the strike destroyed six jets.", "en", ["Russian Ministry of Defence"]),
+    ("In a joint statement, the Syrian Civil Defense and the Syrian American Medical Society said "
+     "500 people were treated.\n", "The groups said a helicopter dropped a barrel bomb.", "en",
+     ["White Helmets", "Syrian American Medical Society"]),
+    ("Удар нанесен, сообщил официальный представитель Минобороны России генерал-майор Игорь "
+     "Конашенков.\n", "Как отметил генерал, такие боеприпасы применялись и раньше.", "ru",
+     ["Russian Ministry of Defence"]),
+    ("Удар нанесен, сообщил официальный представитель Минобороны России генерал-майор Игорь "
+     "Конашенков.\n", "По его словам, удар был нанесен днем.", "ru",
+     ["Russian Ministry of Defence"]),
+    ("Das russische Verteidigungsministerium meldete Angriffe.\n",
+     "Wie ein Sprecher des Ministeriums mitteilte, wurden zehn Menschen getötet.", "de",
+     ["Russian Ministry of Defence"]),
+    ("", "The ministry says the strike destroyed six jets.", "en", []),
+])
+def test_claims_refer_back(context: str, text: str, language: str, expected: list[str]) -> None:
+    assert find_claims(text, language, context=context)[0] == expected
+
+
+def test_claim_names() -> None:
+    """A registry name as a source has no "ABBR: " prefix; registry_names maps it back."""
+    from ingest.claims import registry_names
+
+    claimed, denial = find_claims("The World Health Organization said patients showed symptoms.")
+    assert claimed == ["World Health Organization"] and not denial
+    assert "WHO: World Health Organization" in registry_names(claimed)
+    assert find_claims("Moscow denied the strike.", "en") == (["Government of Russia"], True)
+
+
+def test_claim_spans() -> None:
+    """Where a sentence names its sources: a capital that speaks is a source there, not the
+    place of the event."""
+    from ingest.claims import claim_spans
+
+    sentence = "Moscow says Ukrainian rockets hit the prison; Kyiv says Russian forces shelled it."
+    spans = claim_spans(sentence, "en")
+    assert [(sentence[s:e], name) for s, e, name in spans] == [
+        ("Moscow", "Government of Russia"), ("Kyiv", "Government of Ukraine")]

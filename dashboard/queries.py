@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +35,10 @@ _LOCATIONS = ('[{"name": "VARCHAR", "admin1": "VARCHAR", "country": "VARCHAR", '
               '"lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR"}]')
 _ACTORS = '[{"name": "VARCHAR", "role": "VARCHAR"}]'
 
-# One row per event with what filters and figures need; see the module docstring.
+# One row per event with what filters and figures need; see the module docstring. `places`
+# holds the lower-cased names and regions of every place named, and the country code of the
+# best-located one: all the place filter matches, so it tests one list. `sentence_lc` makes the
+# text filter a plain substring search, several times faster than ILIKE over the sentence.
 _FACTS_SELECT = """
 WITH src AS (
     SELECT e.*, a.outlet_name AS a_outlet_name, a.published AS a_published,
@@ -58,15 +61,25 @@ SELECT event_id, article_id, coalesce(outlet, '') AS outlet,
        list_max(list_transform(f, lambda x: CASE WHEN x.kind = 'killed'
                                             THEN coalesce(x.low, x.high) END)) AS killed,
        list_distinct(list_filter(flatten(list_transform(l, lambda x: [lower(x.name),
-                     lower(x.admin1)])), lambda x: x IS NOT NULL)) AS places,
+                     lower(x.admin1)])) || [lower(loc.country)], lambda x: x IS NOT NULL))
+           AS places,
        list_distinct(list_transform(r, lambda x: lower(x.name))) AS actors,
        loc.name AS place, loc.admin1 AS admin1, loc.country AS country,
        loc.lat AS lat, loc.lon AS lon, loc.precision AS place_precision,
-       claimed_by, figures, sentence, TRY_CAST(a_published AS DATE) AS published
+       claimed_by, figures, sentence, TRY_CAST(a_published AS DATE) AS published,
+       lower(sentence) AS sentence_lc
 FROM best
 """
 
 _PARQUET = "read_parquet(?, union_by_name=true)"
+
+# How many lanes (per kind of lane) and colours the whole store has, to bound a view's.
+_SHAPE = """
+SELECT count(DISTINCT f.outlet_name) AS outlet, count(DISTINCT f.event_type) AS type,
+       count(DISTINCT coalesce(nullif(o.country, ''), 'unknown')) AS country,
+       count(DISTINCT coalesce(nullif(o.kind, ''), 'unknown')) AS kind
+FROM facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet
+"""
 
 
 def _facts_select(events: str = _PARQUET, articles: str = _PARQUET) -> str:
@@ -98,16 +111,29 @@ def choose_bucket(start: date, end: date) -> str:
 _BUCKET_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
 
 
-def _fitting_bucket(start: date, end: date, groups: int, limit: int) -> str:
-    """choose_bucket's bucket, or a coarser one when `groups` (lanes x colours) aggregates per
-    bucket would not fit in `limit` rows: cut at the limit, the answer would silently lose
-    the end of the range."""
+def _fitting_bucket(start: date, end: date, events: int, groups: int, limit: int) -> str:
+    """choose_bucket's bucket, or a coarser one when up to `groups` (lanes x colours)
+    aggregates per bucket could pass `limit` rows: cut at the limit, the answer would silently
+    lose the end of the range. No more rows than events, so few events never coarsen."""
     days = (end - start).days + 1
     names = list(_BUCKET_DAYS)
     for bucket in names[names.index(choose_bucket(start, end)):]:
-        if groups * math.ceil(days / _BUCKET_DAYS[bucket]) <= limit:
+        if min(events, groups * math.ceil(days / _BUCKET_DAYS[bucket])) <= limit:
             return bucket
     return "year"
+
+
+def _cached(queries: Queries, key: str, compute: Callable[[], Any]) -> Any:
+    """An answer that changes only when a batch lands, computed once per listing."""
+    with queries._lock:
+        queries._refresh()
+        listing, cached = queries._listing, queries._cache.get(key)
+    if cached is None:
+        cached = compute()
+        with queries._lock:
+            if queries._listing == listing:  # else a batch landed meanwhile: do not keep it
+                queries._cache[key] = cached
+    return cached
 
 
 class Queries:
@@ -140,6 +166,7 @@ class Queries:
             if not self._loaded:
                 self._con.execute(f"CREATE OR REPLACE TABLE facts AS {_facts_select()}",
                                   [new, articles])
+                self._snapshot = None  # membership points at facts rows: rebuild it
             else:
                 self._con.execute(f"INSERT INTO facts {_facts_select()}", [new, articles])
             self._loaded.update(new)
@@ -149,10 +176,13 @@ class Queries:
                               f"{_facts_select('events', 'articles')}")
         snapshot = str(self.store.snapshot())
         if snapshot != self._snapshot:
+            # fid is the event's row in facts, which only grows: the shared-only filter is
+            # then a semi-join on integers rather than on event id strings.
             self._con.execute(
                 "CREATE OR REPLACE TABLE membership AS SELECT e.event_id, e.incident_id, "
-                "coalesce(json_array_length(i.outlets), 0) AS n_outlets FROM events e "
-                "JOIN incidents i USING (incident_id)")
+                "coalesce(json_array_length(i.outlets), 0) AS n_outlets, f.rowid AS fid "
+                "FROM events e JOIN incidents i USING (incident_id) "
+                "LEFT JOIN facts f ON f.event_id = e.event_id")
             self._snapshot = snapshot
         self._listing = listing
         self._cache.clear()
@@ -194,18 +224,18 @@ class Queries:
             conditions.append(f"list_contains({alias}.actors, ?)")
             params.append(state.actor.lower())
         if state.place:
-            # A region selects the places inside it: places lists each admin1 too.
-            conditions.append(f"(list_contains({alias}.places, ?) OR lower({alias}.country) = ?)")
-            params.extend([state.place.lower(), state.place.lower()])
+            # A region selects the places inside it, a country code its events: places lists
+            # each admin1 too, and the best place's country.
+            conditions.append(f"list_contains({alias}.places, ?)")
+            params.append(state.place.lower())
         if state.text:
-            conditions.append(f"{alias}.sentence ILIKE ? ESCAPE '\\'")
-            escaped = state.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(f"%{escaped}%")
+            conditions.append(f"contains({alias}.sentence_lc, lower(?))")
+            params.append(state.text)
         if state.min_killed:
             conditions.append(f"{alias}.killed >= ?")
             params.append(state.min_killed)
         if state.shared_only:
-            conditions.append(f"{alias}.event_id IN (SELECT event_id FROM membership "
+            conditions.append(f"{alias}.rowid IN (SELECT fid FROM membership "
                               "WHERE n_outlets >= 2)")
         return " AND ".join(conditions), params
 
@@ -227,15 +257,19 @@ class Queries:
     def outlets(self) -> list[dict[str, Any]]:
         """Outlets with display names, registry country and kind, and counts; grouped by
         country and kind, most events first within a group."""
-        return self._rows(
-            "SELECT * FROM (SELECT a.outlet, any_value(a.outlet_name) AS outlet_name, "
-            "coalesce(any_value(o.country), '') AS country, "
-            "coalesce(any_value(o.kind), '') AS kind, "
-            "count(*) AS articles, coalesce(any_value(n.events), 0) AS events "
-            "FROM articles a LEFT JOIN outlet_info o USING (outlet) "
-            "LEFT JOIN (SELECT outlet, count(*) AS events FROM facts GROUP BY outlet) n "
-            "USING (outlet) WHERE a.outlet IS NOT NULL GROUP BY a.outlet) "
-            "ORDER BY country = '', country, kind, events DESC, outlet")
+        def compute() -> list[dict[str, Any]]:
+            return self._rows(
+                "SELECT * FROM (SELECT a.outlet, any_value(a.outlet_name) AS outlet_name, "
+                "coalesce(any_value(o.country), '') AS country, "
+                "coalesce(any_value(o.kind), '') AS kind, "
+                "count(*) AS articles, coalesce(any_value(n.events), 0) AS events "
+                "FROM articles a LEFT JOIN outlet_info o USING (outlet) "
+                "LEFT JOIN (SELECT outlet, count(*) AS events FROM facts GROUP BY outlet) n "
+                "USING (outlet) WHERE a.outlet IS NOT NULL GROUP BY a.outlet) "
+                "ORDER BY country = '', country, kind, events DESC, outlet")
+
+        # Every page load asks (the sidebar): once per batch. Copies, so the cache stays intact.
+        return [dict(r) for r in _cached(self, "outlets", compute)]
 
     def event_types(self) -> list[str]:
         return [r["event_type"] for r in self._rows(
@@ -254,17 +288,25 @@ class Queries:
 
     def actors(self, limit: int = LIST_LIMIT) -> list[str]:
         """Canonical actor names, most often named first."""
-        return [r["name"] for r in self._rows(
-            "SELECT any_value(a.name) AS name FROM (SELECT unnest(from_json(actors, ?)) AS a "
-            "FROM events) GROUP BY lower(a.name) ORDER BY count(*) DESC, name LIMIT ?",
-            [_ACTORS, limit])]
+        def compute() -> list[str]:
+            return [r["name"] for r in self._rows(
+                "SELECT any_value(a.name) AS name FROM (SELECT unnest(from_json(actors, ?)) AS a "
+                "FROM events) GROUP BY lower(a.name) ORDER BY count(*) DESC, name LIMIT ?",
+                [_ACTORS, limit])]
+
+        # Decoding every event's actors from the Parquet files takes a second at a million
+        # events: once per batch, not once per page load.
+        return list(_cached(self, f"actors-{limit}", compute))
 
     def places(self, limit: int = LIST_LIMIT) -> list[str]:
         """Place and region names, most often named first."""
-        return [r["name"] for r in self._rows(
-            "SELECT name FROM (SELECT unnest(list_concat([place], [admin1])) AS name FROM facts) "
-            "WHERE name IS NOT NULL GROUP BY name ORDER BY count(*) DESC, name LIMIT ?",
-            [limit])]
+        def compute() -> list[str]:
+            return [r["name"] for r in self._rows(
+                "SELECT name FROM (SELECT place AS name FROM facts UNION ALL "
+                "SELECT admin1 FROM facts) WHERE name IS NOT NULL "
+                "GROUP BY name ORDER BY count(*) DESC, name LIMIT ?", [limit])]
+
+        return list(_cached(self, f"places-{limit}", compute))
 
     def date_span(self) -> tuple[date, date] | None:
         row = self._rows("SELECT min(date) AS lo, max(date_end) AS hi FROM facts")[0]
@@ -280,12 +322,9 @@ class Queries:
         source = ("facts f" if state.lanes not in ("country", "kind")
                   else "facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet")
         colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
-        # One pass gives the count, the span, and how many lanes and colours the aggregates
-        # will have, which the bucket depends on; a second gives the rows.
-        stats = self._rows(
-            f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi, "
-            f"approx_count_distinct({lane}) AS lanes, approx_count_distinct({colour}) AS colours "
-            f"FROM {source} WHERE {where}", params)[0]
+        # One pass for the count and the span, a second for the rows.
+        stats = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
+                           f"FROM facts f WHERE {where}", params)[0]
         total = int(stats["n"])
         if total <= point_limit:
             rows = self._rows(
@@ -298,7 +337,13 @@ class Queries:
                             start=state.start, end=state.end)
         start = max(state.start or stats["lo"], stats["lo"])
         end = min(state.end or stats["hi"], stats["hi"])
-        bucket = _fitting_bucket(start, end, int(stats["lanes"]) * int(stats["colours"]), limit)
+        # At most this many lanes and colours per bucket (no pass over the view to count them).
+        shape = _cached(self, "shape", lambda: self._rows(_SHAPE)[0])
+        chosen = len(state.outlets) if state.outlets is not None else shape["outlet"]
+        lanes = min(shape.get(state.lanes, shape["outlet"]), chosen)
+        colours = (min(len(state.event_types) or shape["type"], shape["type"])
+                   if state.colour == "type" else min(shape["outlet"], chosen))
+        bucket = _fitting_bucket(start, end, total, max(lanes * colours, 1), limit)
         rows = self._rows(
             f"SELECT {lane} AS lane, date_trunc('{bucket}', f.date)::DATE AS date, "
             f"{colour} AS colour, count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
@@ -311,14 +356,18 @@ class Queries:
         """Counts per bucket and event type (or outlet): the stacked-count view."""
         where, params = self.where(state)
         colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
-        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi, "
-                          f"approx_count_distinct({colour}) AS colours "
+        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
                           f"FROM facts f WHERE {where}", params)[0]
         if not span["n"]:
             return Timeline(bucket="day")
         start = max(state.start or span["lo"], span["lo"])
         end = min(state.end or span["hi"], span["hi"])
-        bucket = _fitting_bucket(start, end, int(span["colours"]), limit)
+        # Coarser buckets when colours x buckets could pass the row limit (see timeline).
+        shape = _cached(self, "shape", lambda: self._rows(_SHAPE)[0])
+        chosen = len(state.outlets) if state.outlets is not None else shape["outlet"]
+        colours = (min(len(state.event_types) or shape["type"], shape["type"])
+                   if state.colour == "type" else min(shape["outlet"], chosen))
+        bucket = _fitting_bucket(start, end, int(span["n"]), max(colours, 1), limit)
         rows = self._rows(
             f"SELECT date_trunc('{bucket}', f.date)::DATE AS date, {colour} AS colour, "
             "count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
@@ -330,15 +379,35 @@ class Queries:
     def map_places(self, state: FilterState, limit: int = MAX_POINTS) -> list[dict[str, Any]]:
         """Events per place with coordinates: count, killed, and the leading type and outlet."""
         where, params = self.where(state)
-        return self._rows(
-            "SELECT f.place, any_value(f.admin1) AS admin1, any_value(f.country) AS country, "
-            "round(f.lat, 4) AS lat, round(f.lon, 4) AS lon, "
-            "any_value(f.place_precision) AS precision, count(*) AS events, "
-            "coalesce(sum(f.killed), 0) AS killed, mode(f.event_type) AS event_type, "
-            "mode(f.outlet_name) AS outlet_name, count(DISTINCT f.outlet) AS outlets "
-            f"FROM facts f WHERE {where} AND f.lat IS NOT NULL "
-            "GROUP BY f.place, round(f.lat, 4), round(f.lon, 4) "
-            "ORDER BY events DESC, f.place LIMIT ?", [*params, limit])
+        # mode() over strings is slow at a million events: count per place and type, and per
+        # place and outlet (grouping on hashes, carrying the names along), then take the
+        # largest counts.
+        return self._rows(f"""
+            WITH types AS (
+                SELECT hash(f.place) AS p, round(f.lat, 4) AS lat, round(f.lon, 4) AS lon,
+                       hash(f.event_type) AS t, any_value(f.place) AS place,
+                       any_value(f.admin1) AS admin1, any_value(f.country) AS country,
+                       any_value(f.place_precision) AS precision,
+                       any_value(f.event_type) AS event_type, count(*) AS n,
+                       sum(f.killed) AS killed
+                FROM facts f WHERE {where} AND f.lat IS NOT NULL GROUP BY p, lat, lon, t
+            ), outlets AS (
+                SELECT p, lat, lon, arg_max(outlet_name, n) AS outlet_name,
+                       count(DISTINCT u) AS outlets
+                FROM (SELECT hash(f.place) AS p, round(f.lat, 4) AS lat, round(f.lon, 4) AS lon,
+                             hash(f.outlet_name) AS o, hash(f.outlet) AS u,
+                             any_value(f.outlet_name) AS outlet_name, count(*) AS n
+                      FROM facts f WHERE {where} AND f.lat IS NOT NULL GROUP BY p, lat, lon, o, u)
+                GROUP BY p, lat, lon
+            )
+            SELECT any_value(c.place) AS place, any_value(c.admin1) AS admin1,
+                   any_value(c.country) AS country, c.lat, c.lon,
+                   any_value(c.precision) AS precision, sum(c.n) AS events,
+                   coalesce(sum(c.killed), 0) AS killed, arg_max(c.event_type, c.n) AS event_type,
+                   any_value(o.outlet_name) AS outlet_name, any_value(o.outlets) AS outlets
+            FROM types c JOIN outlets o USING (p, lat, lon)
+            GROUP BY c.p, c.lat, c.lon ORDER BY events DESC, place LIMIT ?""",
+                          [*params, *params, limit])
 
     def export_rows(self, state: FilterState, cap: int) -> Iterator[dict[str, Any]]:
         """Full event records of a view (the contract's fields), earliest first, at most cap."""

@@ -139,9 +139,11 @@ def test_dashboard_answers_while_ingest_writes(tmp_path: Path) -> None:
                 payload = json.dumps({"output": "..timeline.figure...event-count.children..",
                                       "outputs": [{"id": "timeline", "property": "figure"},
                                                   {"id": "event-count", "property": "children"}],
-                                      "inputs": [{"id": "outlet-filter", "property": "value",
-                                                  "value": ["reuters", "sana"]}],
-                                      "changedPropIds": ["outlet-filter.value"]}).encode()
+                                      "inputs": [{"id": "url", "property": "search",
+                                                  "value": "?outlet=reuters&outlet=sana"},
+                                                 {"id": "timeline", "property": "relayoutData",
+                                                  "value": None}],
+                                      "changedPropIds": ["url.search"], "state": []}).encode()
                 request = urllib.request.Request(server.url + "/_dash-update-component",
                                                  data=payload,
                                                  headers={"Content-Type": "application/json"})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ def _parse_day(value: str | None, option: str) -> date | None:
 
 def run_ingest(args: argparse.Namespace) -> int:
     from .articles import Hints
-    from .pipeline import ingest
+    from .pipeline import Summary, ingest
 
     hints = Hints(outlet=args.outlet, published=_parse_day(args.published, "--published"),
                   language=args.lang)
@@ -50,6 +51,25 @@ def run_ingest(args: argparse.Namespace) -> int:
 
     def report(message: str) -> None:
         print(f"skipped {message}", file=sys.stderr)
+
+    mapping = _parse_map(args.map)
+
+    def run(progress: Callable[[int, int], None] | None) -> Summary:
+        if args.scheduler is None and args.cluster is None:
+            return ingest(args.paths, store, hints, mapping, args.workers, args.batch_size,
+                          progress, report)
+        # Imported only here: the single-machine path never loads Dask.
+        from .distributed import connect, ingest_distributed
+
+        with ExitStack() as stack:
+            try:
+                client = stack.enter_context(connect(args.scheduler, args.cluster))
+            except ValueError as exc:
+                raise SystemExit(f"error: {exc}") from None
+            except OSError as exc:
+                raise SystemExit(f"error: cannot reach the Dask scheduler ({exc})") from None
+            return ingest_distributed(args.paths, store, client, hints, mapping,
+                                      args.batch_size, progress, report)
 
     try:
         if sys.stderr.isatty() and not args.quiet:
@@ -61,11 +81,9 @@ def run_ingest(args: argparse.Namespace) -> int:
                 def progress(done: int, total: int) -> None:
                     bar.update(task, completed=done, total=total or None)
 
-                summary = ingest(args.paths, store, hints, _parse_map(args.map), args.workers,
-                                 args.batch_size, progress, report)
+                summary = run(progress)
         else:
-            summary = ingest(args.paths, store, hints, _parse_map(args.map), args.workers,
-                             args.batch_size, None, report)
+            summary = run(None)
     except StoreLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -163,6 +181,12 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--lang", help="ISO 639-1 language of inputs that do not state one")
     ing.add_argument("--map", help="table columns for fields: text=article_content,outlet=source")
     ing.add_argument("--workers", type=int, default=1, help="processes for reading and extraction")
+    scale = ing.add_mutually_exclusive_group()
+    scale.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster: its scheduler, e.g. tcp://head:8786 "
+                            "(docs/scale.md)")
+    scale.add_argument("--cluster", metavar="local:N",
+                       help="run on a Dask cluster of N worker processes started here")
     ing.add_argument("--batch-size", type=int, default=200, help="articles per atomic batch")
     ing.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     ing.set_defaults(run=run_ingest)

@@ -62,15 +62,36 @@ def process_documents(documents: list[RawDocument], hints: Hints) -> ChunkResult
     return result
 
 
+def find_inputs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """The files to read under the given files and folders, in a stable order, and a
+    one-line reason for each given path that does not exist."""
+    jobs: list[Path] = []
+    errors: list[str] = []
+    for given in paths:
+        given_path = Path(given)
+        if not given_path.exists():
+            errors.append(f"{given}: no such file or folder")
+            continue
+        jobs.extend(walk([given_path]))
+    return jobs, errors
+
+
+def read_documents(path: Path, source: str, mapping: Mapping[str, str], errors: list[str]
+                   ) -> list[RawDocument]:
+    """The documents of one file; an unreadable file gives none and a one-line reason."""
+    try:
+        return read_file(path, source, mapping)
+    except InputError as exc:
+        errors.append(f"{source}: {exc}")
+    except OSError as exc:
+        errors.append(f"{source}: cannot read ({exc.strerror or exc})")
+    return []
+
+
 def _documents(jobs: list[Path], mapping: Mapping[str, str], errors: list[str]
                ) -> Iterator[RawDocument]:
     for path in jobs:
-        try:
-            yield from read_file(path, str(path), mapping)
-        except InputError as exc:
-            errors.append(f"{path}: {exc}")
-        except OSError as exc:
-            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+        yield from read_documents(path, str(path), mapping, errors)
 
 
 def _chunks(documents: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -112,14 +133,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], store: Store, hints: Hints |
     hints = hints or Hints()
     mapping = dict(mapping or {})
     summary = Summary()
-    read_errors: list[str] = []
-    jobs: list[Path] = []
-    for given in paths:
-        given_path = Path(given)
-        if not given_path.exists():
-            read_errors.append(f"{given}: no such file or folder")
-            continue
-        jobs.extend(walk([given_path]))
+    jobs, read_errors = find_inputs(paths)
     summary.files = len(jobs)
     pending_articles: list[dict[str, Any]] = []
     pending_events: list[dict[str, Any]] = []

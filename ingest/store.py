@@ -96,6 +96,11 @@ class Store:
         self.batches = self.path / "batches"
         self._tmp = self.path / ".tmp"
 
+    @property
+    def staging(self) -> Path:
+        """Where batches and snapshots are written before they are committed; never read."""
+        return self._tmp
+
     # -- reading -------------------------------------------------------------------------
     def files(self, table: str) -> list[str]:
         """The committed Parquet files of one table, oldest batch first."""
@@ -239,13 +244,9 @@ class StoreWriter:
             return 0, 0
         kept_events = {e["event_id"]: e for e in events if e["article_id"] in fresh}
         batch_id = f"{time.time_ns():020d}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        staging = self.store._tmp / batch_id
-        staging.mkdir(parents=True)
-        pq.write_table(_to_table("articles", list(fresh.values())), staging / "articles.parquet")
-        pq.write_table(_to_table("events", list(kept_events.values())), staging / "events.parquet")
-        manifest = {"batch_id": batch_id, "articles": len(fresh), "events": len(kept_events)}
-        (staging / "manifest.json").write_text(json.dumps(manifest))
-        _commit(staging, self.store.batches / batch_id)
+        staging = stage_batch(self.store, batch_id, list(fresh.values()),
+                              list(kept_events.values()))
+        commit_batch(self.store, staging, batch_id)
         known.update(fresh)
         return len(fresh), len(kept_events)
 
@@ -256,13 +257,12 @@ class StoreWriter:
         snapshot_id = f"{time.time_ns():020d}-{os.getpid()}"
         staging = store._tmp / f"incidents-{snapshot_id}"
         staging.mkdir(parents=True)
-        pq.write_table(_to_table("incidents", list(incidents)), staging / "incidents.parquet")
-        pq.write_table(pa.table({"event_id": [m[0] for m in members],
-                                 "incident_id": [m[1] for m in members]},
-                                schema=pa.schema([("event_id", pa.string()),
-                                                  ("incident_id", pa.string())])),
-                       staging / "members.parquet")
-        folder = store.path / "incidents"
+        write_incident_files(staging, incidents, members)
+        return self.commit_snapshot(staging, snapshot_id)
+
+    def commit_snapshot(self, staging: Path, snapshot_id: str) -> Path:
+        """Make a staged snapshot (incidents.parquet, members.parquet) the current one."""
+        folder = self.store.path / "incidents"
         target = folder / snapshot_id
         _commit(staging, target)
         # Keep the previous snapshot a while: a reader may have just planned a query over it.
@@ -284,10 +284,52 @@ class StoreWriter:
         os.replace(staging, path)
 
 
+def stage_batch(store: Store, name: str, articles: Sequence[dict[str, Any]],
+                events: Sequence[dict[str, Any]], **manifest: Any) -> Path:
+    """Write a batch's files into ``.tmp/<name>/``, not yet visible to readers.
+
+    The records are written as given (no check against the stored ids): the caller holds the
+    writer lock, or works for a process that does and commits in its place (ingest/distributed.py).
+    Extra keyword arguments go into the manifest."""
+    staging = store.staging / name
+    staging.mkdir(parents=True)
+    pq.write_table(_to_table("articles", articles), staging / "articles.parquet")
+    pq.write_table(_to_table("events", events), staging / "events.parquet")
+    counts = {"batch_id": name, "articles": len(articles), "events": len(events), **manifest}
+    (staging / "manifest.json").write_text(json.dumps(counts))
+    return staging
+
+
+def commit_batch(store: Store, staging: Path, batch_id: str) -> Path:
+    """Make a staged batch visible in one atomic rename."""
+    target = store.batches / batch_id
+    _commit(staging, target)
+    return target
+
+
+MEMBERS_SCHEMA = pa.schema([("event_id", pa.string()), ("incident_id", pa.string())])
+
+
+def write_incident_files(folder: Path, incidents: Sequence[dict[str, Any]],
+                         members: Sequence[tuple[str, str]], prefix: str = "") -> None:
+    """Write incident records and their (event_id, incident_id) pairs into a folder, as
+    ``<prefix>incidents.parquet`` and ``<prefix>members.parquet``."""
+    pq.write_table(_to_table("incidents", incidents), folder / f"{prefix}incidents.parquet")
+    pq.write_table(pa.table({"event_id": [m[0] for m in members],
+                             "incident_id": [m[1] for m in members]}, schema=MEMBERS_SCHEMA),
+                   folder / f"{prefix}members.parquet")
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a staged folder's files to disk. Whoever wrote them calls it: on a shared
+    filesystem, another machine's fsync cannot flush this machine's cache."""
+    for entry in folder.iterdir():
+        _fsync(entry)
+
+
 def _commit(staging: Path, target: Path) -> None:
     """Make a staged folder visible in one atomic rename, its files on disk first."""
-    for entry in staging.iterdir():
-        _fsync(entry)
+    sync_folder(staging)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.rename(staging, target)
     _fsync(target.parent)

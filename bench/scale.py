@@ -250,6 +250,17 @@ def main() -> None:
         for n in (2, 4, 8, 16, 32, 64, 128):
             speedup = 1 / (serial + (1 - serial) / n)
             print(f"  {n:>3} workers: {speedup:5.1f}x, {rate * speedup:,.0f} articles/s")
+    # And the model in between: grouping spreads over at most one block per
+    # MIN_BLOCK_EVENTS events (the planner makes about four blocks per worker down to that).
+    blocks = max(1, first["events"] // scale.MIN_BLOCK_EVENTS)
+    grouping = first["group"] - (first["serial"] - first["ingest_alone"])
+    ingesting = first["total"] - first["group"] - first["ingest_alone"]
+    print(f"\nmodel: {first['serial']:.1f} s + {ingesting:.0f} s / n + {grouping:.0f} s / "
+          f"min(n, {blocks})")
+    for n in (2, 4, 8, 16, 32, 64, 128):
+        wall = first["serial"] + ingesting / n + grouping / min(n, blocks)
+        print(f"  {n:>3} workers: {first['total'] / wall:5.1f}x, "
+              f"{first['articles'] / wall:,.0f} articles/s")
 
 
 if __name__ == "__main__":

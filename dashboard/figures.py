@@ -21,7 +21,6 @@ TYPE_COLOURS = {
     "Riots": "#8c564b",
     "Strategic developments": "#1f77b4",
 }
-OTHER_COLOUR = "#7f7f7f"
 QUALITATIVE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                "#7f7f7f", "#bcbd22", "#17becf"]
 WEBGL_ABOVE = 1_000  # markers drawn with WebGL above this many; SVG below (crisper, testable)

@@ -82,11 +82,6 @@ def _known(values: Any, allowed: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v in known))
 
 
-def parse_outlets(selected: Any, allowed: Iterable[str]) -> list[str]:
-    """The chosen outlet slugs, keeping only ones the store knows (inputs are untrusted)."""
-    return list(_known(selected, allowed))
-
-
 def from_controls(outlets: Any, values: Sequence[Any], allowed_outlets: Sequence[str],
                   allowed_types: Sequence[str]) -> FilterState:
     """The state the filter controls show: the ticked outlets (all ticked means no outlet
@@ -161,10 +156,8 @@ def to_query(state: FilterState) -> str:
 
 def incident_param(search: Any) -> str | None:
     """The incident id a URL names, if it has an id's shape (the store is asked after)."""
-    if not isinstance(search, str):
-        return None
-    values = parse_qs(search.lstrip("?")).get("incident", [])
-    return values[0] if values and re.fullmatch(r"i[0-9a-f]{16}", values[0]) else None
+    value = _first(search, "incident")
+    return value if value and re.fullmatch(r"i[0-9a-f]{16}", value) else None
 
 
 def parse_incident(search: Any, allowed: Iterable[str]) -> str | None:
@@ -177,11 +170,16 @@ def parse_article(search: Any, allowed: Iterable[str]) -> str | None:
     return _one_known(search, "article", allowed)
 
 
-def _one_known(search: Any, key: str, allowed: Iterable[str]) -> str | None:
+def _first(search: Any, key: str) -> str | None:
     if not isinstance(search, str):
         return None
     values = parse_qs(search.lstrip("?")).get(key, [])
-    return values[0] if values and values[0] in set(allowed) else None
+    return values[0] if values else None
+
+
+def _one_known(search: Any, key: str, allowed: Iterable[str]) -> str | None:
+    value = _first(search, key)
+    return value if value is not None and value in set(allowed) else None
 
 
 def clicked_event(click: Any) -> str | None:

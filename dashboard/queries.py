@@ -25,8 +25,8 @@ from ingest.store import Store, decode_record
 from .filters import FilterState
 from .settings import Settings
 
-MAX_POINTS = 20_000  # rows sent to the browser at most; beyond it the result says "truncated"
-POINT_LIMIT = 3_000  # events drawn one by one; above this the timeline draws aggregates
+MAX_POINTS = Settings.max_rows  # the defaults of the settings (docs/settings.md)
+POINT_LIMIT = Settings.point_limit
 MAX_BUCKETS = 400  # aggregate buckets across the visible range at most
 LIST_LIMIT = 2_000  # options offered in a picker
 

@@ -237,6 +237,10 @@ def test_compare_picker_and_back_button(page: Page, server: Server, demo_store: 
     page.wait_for_url(f"**incident={second['incident_id']}", timeout=20_000)
     page.go_back()
     page.wait_for_url(f"**incident={first['incident_id']}", timeout=20_000)
+    # Both incidents may have as many accounts, so wait on the picker itself.
     page.wait_for_function(
-        f"document.querySelectorAll('tr.account').length === {len(first['outlets'])}")
-    assert str(first["date"]) in page.inner_text("#incident-picker")
+        f"document.querySelector('#incident-picker').innerText.includes('{first['date']}')",
+        timeout=20_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('tr.account').length === {len(first['outlets'])}",
+        timeout=20_000)

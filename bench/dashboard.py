@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import calendar
-import gc
 import json
 import math
 import os
@@ -720,7 +719,7 @@ def _query_call(queries: Any, state: FilterState, kind: str) -> tuple[int, int, 
     """One view's data through a query layer (DuckDB or pandas): (events, rows, result)."""
     limits = queries.settings
     if kind == "stacked":
-        result = queries.stacked(state, limit=limits.max_rows)
+        result = queries.stacked(state, limit=limits.max_rows, lane_limit=limits.lane_limit)
         return result.total, len(result.rows), result
     if kind == "map":
         places = queries.map_places(state)
@@ -728,7 +727,8 @@ def _query_call(queries: Any, state: FilterState, kind: str) -> tuple[int, int, 
     if kind == "export":
         rows = list(queries.export_rows(state, EXPORT_CAP))
         return queries.count(state), len(rows), rows
-    result = queries.timeline(state, limit=limits.max_rows, point_limit=limits.point_limit)
+    result = queries.timeline(state, limit=limits.max_rows, point_limit=limits.point_limit,
+                              lane_limit=limits.lane_limit)
     return result.total, len(result.rows), result
 
 
@@ -740,14 +740,14 @@ def run_dashboard(store_path: Path, rounds: int) -> dict[str, Any]:
 
     out: dict[str, Any] = {"memory": {"start": _memory()}}
     started = time.perf_counter()
-    app = create_app(Store(store_path))
+    queries = Queries(Store(store_path))
+    app = create_app(queries.store, queries)
     renderer = Renderer(app.server.test_client())
     cold = renderer.load()
     cold["total"] = time.perf_counter() - started
     out["first_paint_cold"] = cold
     out["memory"]["after_first_paint"] = _memory()
     out["first_paint_warm"] = renderer.load()
-    queries = next(o for o in gc.get_objects() if isinstance(o, Queries))
     allowed, types = queries.vocabulary()
     span = queries.date_span()
     assert span is not None
@@ -891,35 +891,67 @@ class PandasQueries:
         return sub["outlet"].map(lambda o: self.outlet_info.get(o, ("", ""))[index] or "unknown")
 
     def _bucketed(self, sub: Any, state: FilterState, limit: int, lanes: bool) -> Any:
-        from dashboard.queries import Timeline, choose_bucket
+        """Counts per bucket (and lane), bucketed and folded as the query layer does."""
+        from dashboard.queries import MAX_MARKERS, Timeline, _fitting_bucket, _other_lane
 
         lo, hi = sub["date"].min().date(), sub["date_end"].max().date()
         start = max(state.start or lo, lo)
         end = min(state.end or hi, hi)
-        bucket = choose_bucket(start, end)
+        colours = sub["event_type" if state.colour == "type" else "outlet_name"]
+        lane_limit = self.settings.lane_limit
+        if lanes:
+            lane = self._lane(sub, state)
+            groups = min(lane.nunique(), lane_limit + 1)
+            bucket = _fitting_bucket(start, end, len(sub), groups, min(limit, MAX_MARKERS))
+        else:
+            groups = colours.nunique()
+            if state.colour != "type" and groups > lane_limit + 1:
+                sizes = colours.value_counts()
+                kept = sorted(sizes.index, key=lambda k: (-sizes[k], k))[:lane_limit]
+                colours = colours.where(colours.isin(kept),
+                                        _other_lane(groups - lane_limit, "outlet"))
+                groups = lane_limit + 1
+            bucket = _fitting_bucket(start, end, len(sub), groups, limit)
         dates = sub["date"]
         if bucket == "week":
             dates = dates - self.pd.to_timedelta(dates.dt.weekday, unit="D")
         elif bucket == "month":
             dates = dates.dt.to_period("M").dt.to_timestamp()
+        elif bucket == "quarter":
+            dates = dates.dt.to_period("Q").dt.to_timestamp()
         elif bucket == "year":
             dates = dates.dt.to_period("Y").dt.to_timestamp()
-        frame = self.pd.DataFrame({
-            "date": dates, "colour": sub["event_type" if state.colour == "type"
-                                         else "outlet_name"],
-            "killed": sub["killed"].fillna(0)})
-        keys = ["date", "colour"]
-        if lanes:
-            frame["lane"] = self._lane(sub, state)
-            keys = ["date", "lane", "colour"]
-        grouped = frame.groupby(keys, sort=True).agg(events=("killed", "size"),
-                                                     killed=("killed", "sum")).reset_index()
-        rows = cast(list[dict[str, Any]], grouped.head(limit).to_dict("records"))
+        frame = self.pd.DataFrame({"date": dates.dt.date, "colour": colours,
+                                   "killed": sub["killed"].fillna(0)})
+        if not lanes:
+            grouped = frame.groupby(["date", "colour"], sort=True).agg(
+                events=("killed", "size"), killed=("killed", "sum")).reset_index()
+            rows = cast(list[dict[str, Any]], grouped.head(limit).to_dict("records"))
+            return Timeline(rows=rows, total=len(sub), truncated=len(rows) >= limit,
+                            bucket=bucket, start=start, end=end)
+        frame["lane"] = lane
+        sizes = frame["lane"].value_counts()
+        ranked = sorted(sizes.index, key=lambda k: (-sizes[k], k))
+        other = ""
+        if len(ranked) > lane_limit + 1:
+            other = _other_lane(len(ranked) - lane_limit, state.lanes)
+            frame["lane"] = frame["lane"].where(frame["lane"].isin(ranked[:lane_limit]), other)
+        per_colour = frame.groupby(["date", "lane", "colour"], sort=False).agg(
+            events=("killed", "size"), killed=("killed", "sum")).reset_index()
+        per_colour = per_colour.sort_values(["events", "colour"], ascending=[False, True])
+        grouped = per_colour.groupby(["date", "lane"], sort=True).agg(
+            events=("events", "sum"), killed=("killed", "sum"), colour=("colour", "first"),
+            colours=("colour", list), counts=("events", list)).reset_index().head(limit)
+        rows = cast(list[dict[str, Any]], grouped.to_dict("records"))
+        for row in rows:
+            row["breakdown"] = list(zip(row.pop("colours"), row.pop("counts"), strict=True))
+        names = sorted({r["lane"] for r in rows} - {other})
         return Timeline(rows=rows, total=len(sub), truncated=len(rows) >= limit, bucket=bucket,
-                        start=start, end=end)
+                        start=start, end=end, lanes=names + ([other] if other else []))
 
-    def timeline(self, state: FilterState, limit: int, point_limit: int) -> Any:
-        from dashboard.queries import Timeline
+    def timeline(self, state: FilterState, limit: int, point_limit: int,
+                 lane_limit: int) -> Any:
+        from dashboard.queries import Timeline, fold_lanes
 
         sub = self.df[self.mask(state)]
         total = len(sub)
@@ -931,10 +963,11 @@ class PandasQueries:
                 "date_precision", "date_text", "event_type", "sub_event_type", "sentence",
                 "claimed_by", "killed", "figures"]].to_dict("records"))
             return Timeline(rows=rows, total=total, truncated=total > len(rows),
-                            start=state.start, end=state.end)
+                            start=state.start, end=state.end,
+                            lanes=fold_lanes(rows, self.settings.lane_limit, state.lanes))
         return self._bucketed(sub, state, limit, lanes=True)
 
-    def stacked(self, state: FilterState, limit: int) -> Any:
+    def stacked(self, state: FilterState, limit: int, lane_limit: int) -> Any:
         from dashboard.queries import Timeline
 
         sub = self.df[self.mask(state)]
@@ -989,7 +1022,7 @@ def run_pandas(store_path: Path, samples: list[dict[str, Any]]) -> dict[str, Any
     """The child process timing the common way over the views the dashboard showed, each
     beside the dashboard's query layer for the same view, in turn: both then see the same
     load on the machine, so their ratio holds even when other work shares it."""
-    import plotly.io
+    from plotly.io.json import to_json_plotly
 
     from dashboard import figures
     from dashboard.queries import Queries
@@ -1024,11 +1057,10 @@ def run_pandas(store_path: Path, samples: list[dict[str, Any]]) -> dict[str, Any
             result = outcome[side][2]
             began = time.perf_counter()
             if sample["query"] == "stacked":
-                plotly.io.to_json(figures.stacked_figure(result))
+                to_json_plotly(figures.stacked_figure(result))
             elif sample["query"] == "timeline":
-                lanes = sorted({str(r["lane"]) for r in result.rows})
-                plotly.io.to_json(figures.timeline_figure(result, lanes, state.colour,
-                                                          state.size))
+                to_json_plotly(figures.timeline_figure(result, result.lanes, state.colour,
+                                                       state.size))
             elif sample["query"] == "export":
                 for _ in exports.stream_text("events", result, "csv"):
                     pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .queries import Timeline
 
@@ -64,24 +66,36 @@ def _size(value: Any, scale: float) -> float:
     return 8.0 + scale * math.log1p(float(value or 0))
 
 
-def _layout(figure: go.Figure, lanes: list[str], span: tuple[Any, Any] | None) -> None:
-    figure.update_layout(
-        template="plotly_white",
-        height=max(320, 60 + 30 * len(lanes)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        legend={"orientation": "h", "y": 1.08, "x": 0},
-        xaxis={"title": "date of the event", "type": "date"},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(lanes)),
-               "type": "category"},
-        hoverlabel={"align": "left"},
-        uirevision="timeline",  # keep the user's zoom when the data under it changes
-    )
+Figure = dict[str, Any]  # a figure as Plotly's JSON: built as plain data, never validated
+
+
+@functools.cache
+def _template() -> dict[str, Any]:
+    return dict(pio.templates["plotly_white"].to_plotly_json())
+
+
+def _timeline_layout(lanes: list[str], span: tuple[Any, Any] | None) -> dict[str, Any]:
+    xaxis: dict[str, Any] = {"title": {"text": "date of the event"}, "type": "date"}
     if span is not None and all(span):
-        figure.update_xaxes(range=[str(span[0]), str(span[1])])
+        xaxis["range"] = [str(span[0]), str(span[1])]
+    return {
+        "template": _template(),
+        "height": max(320, 60 + 30 * len(lanes)),
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+        "legend": {"orientation": "h", "y": 1.08, "x": 0},
+        "xaxis": xaxis,
+        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(lanes)),
+                  "type": "category"},
+        "hoverlabel": {"align": "left"},
+        "uirevision": "timeline",  # keep the user's zoom when the data under it changes
+    }
 
 
-def _points(figure: go.Figure, rows: list[dict[str, Any]], colour_by: str,
-            size_by: str) -> None:
+def _day(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _points(rows: list[dict[str, Any]], colour_by: str, size_by: str) -> list[dict[str, Any]]:
     """One marker per event; an event known only to a week, month or year is a bar across
     its period, so a month never looks like a day."""
     palette: dict[str, str] = {}
@@ -89,7 +103,8 @@ def _points(figure: go.Figure, rows: list[dict[str, Any]], colour_by: str,
     for row in rows:
         key = row.get("event_type") if colour_by == "type" else row.get("outlet_name")
         groups.setdefault(str(key or "Other"), []).append(row)
-    scatter = go.Scattergl if len(rows) > WEBGL_ABOVE else go.Scatter
+    kind = "scattergl" if len(rows) > WEBGL_ABOVE else "scatter"
+    traces: list[dict[str, Any]] = []
     for key, items in sorted(groups.items()):
         colour = _colour(key, palette)
         spans = [r for r in items if r["date_end"] and r["date_end"] != r["date"]]
@@ -97,24 +112,23 @@ def _points(figure: go.Figure, rows: list[dict[str, Any]], colour_by: str,
             xs: list[Any] = []
             ys: list[Any] = []
             for r in spans:
-                xs.extend([r["date"], r["date_end"], None])
+                xs.extend([_day(r["date"]), _day(r["date_end"]), None])
                 ys.extend([r["lane"], r["lane"], None])
-            figure.add_trace(scatter(x=xs, y=ys, mode="lines", name=key, legendgroup=key,
-                                     showlegend=False, hoverinfo="skip",
-                                     line={"color": colour, "width": 6}, opacity=0.35))
-        figure.add_trace(scatter(
-            x=[r["date"] for r in items],
-            y=[r["lane"] for r in items],
-            mode="markers",
-            name=key,
-            legendgroup=key,
-            marker={"size": [_size(r.get("killed"), 2.5) if size_by == "killed" else 11
-                             for r in items],
-                    "color": colour, "line": {"width": 1, "color": "white"}, "opacity": 0.85},
-            customdata=[[r["event_id"]] for r in items],
-            hovertext=[_hover(r) for r in items],
-            hoverinfo="text",
-        ))
+            traces.append({"type": kind, "x": xs, "y": ys, "mode": "lines", "name": key,
+                           "legendgroup": key, "showlegend": False, "hoverinfo": "skip",
+                           "line": {"color": colour, "width": 6}, "opacity": 0.35})
+        traces.append({
+            "type": kind, "x": [_day(r["date"]) for r in items],
+            "y": [r["lane"] for r in items], "mode": "markers", "name": key,
+            "legendgroup": key,
+            "marker": {"size": [_size(r.get("killed"), 2.5) if size_by == "killed" else 11
+                                for r in items],
+                       "color": colour, "line": {"width": 1, "color": "white"},
+                       "opacity": 0.85},
+            "customdata": [[r["event_id"]] for r in items],
+            "hovertext": [_hover(r) for r in items], "hoverinfo": "text",
+        })
+    return traces
 
 
 def _hover(r: dict[str, Any]) -> str:
@@ -139,72 +153,86 @@ def _range(figure: dict[str, Any]) -> str:
     return f"{low if low is not None else '≤'}–{high}"
 
 
-def _buckets(figure: go.Figure, rows: list[dict[str, Any]], bucket: str,
-             size_by: str) -> None:
-    """One marker per lane, bucket and colour, sized by its count (or killed)."""
+BREAKDOWN = 6  # colours a bucket's hover lists by name; the rest are summed
+
+
+def _bucket_hover(r: dict[str, Any], bucket: str, safe: dict[str, str]) -> str:
+    """The hover of a bucket's marker; `safe` holds names already escaped (a few dozen
+    names recur across thousands of markers)."""
+    def escaped(name: str, limit: int) -> str:
+        if name not in safe:
+            safe[name] = _safe(name, limit)
+        return safe[name]
+
+    parts = [f"{escaped(name, 60)}: {n}" for name, n in r["breakdown"][:BREAKDOWN]]
+    rest = sum(n for _, n in r["breakdown"][BREAKDOWN:])
+    if rest:
+        parts.append(f"others: {rest}")
+    return (f"<b>{escaped(r['lane'], 80)}</b> · {bucket} of {r['date']}"
+            f"<br>{r['events']} events, {r['killed']} killed<br>" + "<br>".join(parts))
+
+
+def _buckets(rows: list[dict[str, Any]], bucket: str, size_by: str) -> list[dict[str, Any]]:
+    """One marker per lane and bucket, sized by its count (or killed), coloured by its
+    largest colour (event type or outlet); the hover gives the count of each."""
     palette: dict[str, str] = {}
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(str(row["colour"]), []).append(row)
     peak = max((r[size_by if size_by == "killed" else "events"] or 0 for r in rows), default=1)
     scale = 22.0 / math.log1p(max(peak, 1))
-    for key, items in sorted(groups.items()):
-        figure.add_trace(go.Scattergl(
-            x=[r["date"] for r in items],
-            y=[r["lane"] for r in items],
-            mode="markers",
-            name=key,
-            marker={"size": [_size(r["killed"] if size_by == "killed" else r["events"], scale)
-                             for r in items],
-                    "color": _colour(key, palette), "opacity": 0.75},
-            hovertext=[f"<b>{_safe(r['lane'], 80)}</b> · {bucket} of {_safe(r['date'], 20)}"
-                       f"<br>{_safe(key, 80)}: {r['events']} events, {r['killed']} killed"
-                       for r in items],
-            hoverinfo="text",
-        ))
+    safe: dict[str, str] = {}
+    return [{
+        "type": "scattergl", "x": [_day(r["date"]) for r in items],
+        "y": [r["lane"] for r in items], "mode": "markers", "name": key,
+        "marker": {"size": [_size(r["killed"] if size_by == "killed" else r["events"], scale)
+                            for r in items],
+                   "color": _colour(key, palette), "opacity": 0.75},
+        "hovertext": [_bucket_hover(r, bucket, safe) for r in items], "hoverinfo": "text",
+    } for key, items in sorted(groups.items())]
 
 
 def timeline_figure(result: Timeline, lanes: list[str], colour_by: str = "type",
-                    size_by: str = "count") -> go.Figure:
+                    size_by: str = "count") -> Figure:
     """Events over time, one lane per outlet (or outlet group): single events when few, else
     counts per bucket; the bucket follows the visible range."""
-    figure = go.Figure()
-    if result.bucket:
-        _buckets(figure, result.rows, result.bucket, size_by)
-    else:
-        _points(figure, result.rows, colour_by, size_by)
-    _layout(figure, lanes, (result.start, result.end) if result.start else None)
+    data = (_buckets(result.rows, result.bucket, size_by) if result.bucket
+            else _points(result.rows, colour_by, size_by))
+    layout = _timeline_layout(lanes, (result.start, result.end) if result.start else None)
     if not result.rows:
-        figure.add_annotation(text="No dated events for this selection", showarrow=False,
-                              xref="paper", yref="paper", x=0.5, y=0.5)
-    return figure
+        layout["annotations"] = [_empty_note("No dated events for this selection")]
+    return {"data": data, "layout": layout}
 
 
-def stacked_figure(result: Timeline) -> go.Figure:
+def _empty_note(text: str) -> dict[str, Any]:
+    return {"text": text, "showarrow": False, "xref": "paper", "yref": "paper",
+            "x": 0.5, "y": 0.5}
+
+
+def stacked_figure(result: Timeline) -> Figure:
     """Counts per bucket, stacked by event type (or outlet)."""
-    figure = go.Figure()
     palette: dict[str, str] = {}
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in result.rows:
         groups.setdefault(str(row["colour"]), []).append(row)
-    for key, items in sorted(groups.items()):
-        figure.add_trace(go.Bar(x=[r["date"] for r in items], y=[r["events"] for r in items],
-                                name=key, marker={"color": _colour(key, palette)},
-                                hovertext=[f"{_safe(key, 80)}: {r['events']} events, "
-                                           f"{r['killed']} killed" for r in items],
-                                hoverinfo="text+x"))
-    figure.update_layout(template="plotly_white", barmode="stack", height=420,
-                         margin={"l": 10, "r": 10, "t": 30, "b": 40},
-                         legend={"orientation": "h", "y": 1.08, "x": 0},
-                         xaxis={"title": f"date of the event (per {result.bucket})",
-                                "type": "date"},
-                         yaxis={"title": "events"}, uirevision="timeline")
+    data = [{"type": "bar", "x": [_day(r["date"]) for r in items],
+             "y": [r["events"] for r in items], "name": key,
+             "marker": {"color": _colour(key, palette)},
+             "hovertext": [f"{_safe(key, 80)}: {r['events']} events, {r['killed']} killed"
+                           for r in items], "hoverinfo": "text+x"}
+            for key, items in sorted(groups.items())]
+    xaxis: dict[str, Any] = {"title": {"text": f"date of the event (per {result.bucket})"},
+                             "type": "date"}
     if result.start and result.end:
-        figure.update_xaxes(range=[str(result.start), str(result.end)])
+        xaxis["range"] = [str(result.start), str(result.end)]
+    layout: dict[str, Any] = {
+        "template": _template(), "barmode": "stack", "height": 420,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+        "legend": {"orientation": "h", "y": 1.08, "x": 0}, "xaxis": xaxis,
+        "yaxis": {"title": {"text": "events"}}, "uirevision": "timeline"}
     if not result.rows:
-        figure.add_annotation(text="No dated events for this selection", showarrow=False,
-                              xref="paper", yref="paper", x=0.5, y=0.5)
-    return figure
+        layout["annotations"] = [_empty_note("No dated events for this selection")]
+    return {"data": data, "layout": layout}
 
 
 def figure_ranges(history: dict[str, dict[str, list[dict[str, Any]]]], kind: str) -> go.Figure:
@@ -356,11 +384,10 @@ def _map_hover(r: dict[str, Any]) -> str:
 
 
 def map_figure(rows: list[dict[str, Any]], size_by: str = "count",
-               colour_by: str = "type") -> go.Figure:
+               colour_by: str = "type") -> Figure:
     """Events by place on a map drawn from the locally served topojson: one marker per place,
     its area by the count of events (or the killed), its colour by the leading event type (or
     outlet). Each marker carries its place name, for a click to filter by it."""
-    figure = go.Figure()
     palette: dict[str, str] = {}
     groups: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -369,30 +396,28 @@ def map_figure(rows: list[dict[str, Any]], size_by: str = "count",
     sizes = dict(zip((id(r) for r in rows), map_sizes(
         [r.get("killed") if size_by == "killed" else r.get("events") for r in rows]),
         strict=True))
+    data = []
     for key, items in sorted(groups.items()):
         # Largest first, so a small place is drawn above a large neighbour and stays clickable.
         items = sorted(items, key=lambda r: -sizes[id(r)])
-        figure.add_trace(go.Scattergeo(
-            lon=[r["lon"] for r in items],
-            lat=[r["lat"] for r in items],
-            mode="markers",
-            name=_safe(key, 60),
-            marker={"size": [sizes[id(r)] for r in items], "color": _colour(key, palette),
-                    "opacity": 0.75, "line": {"width": 1, "color": "white"}},
-            customdata=[str(r.get("place") or "") for r in items],
-            hovertext=[_map_hover(r) for r in items],
-            hoverinfo="text",
-        ))
+        data.append({
+            "type": "scattergeo", "lon": [r["lon"] for r in items],
+            "lat": [r["lat"] for r in items], "mode": "markers", "name": _safe(key, 60),
+            "marker": {"size": [sizes[id(r)] for r in items], "color": _colour(key, palette),
+                       "opacity": 0.75, "line": {"width": 1, "color": "white"}},
+            "customdata": [str(r.get("place") or "") for r in items],
+            "hovertext": [_map_hover(r) for r in items], "hoverinfo": "text",
+        })
     view = map_view(rows)
     world = view == WORLD
-    figure.update_layout(
-        template="plotly_white",
-        height=MAP_HEIGHT,
-        margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        showlegend=True,  # even for one colour, so the colour always says what it means
-        legend={"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0},
-        hoverlabel={"align": "left"},
-        geo={
+    layout: dict[str, Any] = {
+        "template": _template(),
+        "height": MAP_HEIGHT,
+        "margin": {"l": 0, "r": 0, "t": 30, "b": 0},
+        "showlegend": True,  # even for one colour, so the colour always says what it means
+        "legend": {"orientation": "h", "y": 1, "yanchor": "bottom", "x": 0},
+        "hoverlabel": {"align": "left"},
+        "geo": {
             # The world files only (world_50m, world_110m), both shipped in assets/topojson.
             "scope": "world",
             "resolution": 110 if world else 50,
@@ -405,11 +430,10 @@ def map_figure(rows: list[dict[str, Any]], size_by: str = "count",
             "showlakes": False, "showrivers": False, "showframe": False,
             "bgcolor": "rgba(0,0,0,0)",
         },
-    )
+    }
     if not rows:
-        figure.add_annotation(text="No events with a known place for this selection",
-                              showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
-    return figure
+        layout["annotations"] = [_empty_note("No events with a known place for this selection")]
+    return {"data": data, "layout": layout}
 
 
 # -- the outlets page ------------------------------------------------------------------------

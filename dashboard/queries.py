@@ -27,6 +27,8 @@ from .settings import Settings
 
 MAX_POINTS = Settings.max_rows  # the defaults of the settings (docs/settings.md)
 POINT_LIMIT = Settings.point_limit
+LANE_LIMIT = Settings.lane_limit
+MAX_MARKERS = 2_500  # aggregate markers: the bucket coarsens to keep lanes x buckets below
 MAX_BUCKETS = 400  # aggregate buckets across the visible range at most
 LIST_LIMIT = 2_000  # options offered in a picker
 
@@ -67,11 +69,100 @@ SELECT event_id, article_id, coalesce(outlet, '') AS outlet,
        loc.name AS place, loc.admin1 AS admin1, loc.country AS country,
        loc.lat AS lat, loc.lon AS lon, loc.precision AS place_precision,
        claimed_by, figures, sentence, TRY_CAST(a_published AS DATE) AS published,
-       lower(sentence) AS sentence_lc
+       lower(sentence) AS sentence_lc,
+       hash(coalesce(outlet, ''), coalesce(a_outlet_name, outlet, 'unknown')) AS outlet_key,
+       hash(coalesce(event_type, 'Other')) AS type_key,
+       CASE WHEN loc.lat IS NOT NULL
+            THEN hash(loc.name, round(loc.lat, 4), round(loc.lon, 4)) END AS place_key,
+       0 AS n_outlets,
+       date_trunc('week', TRY_CAST(date AS DATE))::DATE AS week,
+       date_trunc('month', TRY_CAST(date AS DATE))::DATE AS month,
+       date_trunc('quarter', TRY_CAST(date AS DATE))::DATE AS quarter,
+       date_trunc('year', TRY_CAST(date AS DATE))::DATE AS year
 FROM best
 """
 
+# Aggregates group on the integer keys above, several times faster than on the names; the
+# names come back through this small table, one row per outlet.
+_OUTLET_KEYS = """
+CREATE OR REPLACE TABLE outlet_keys AS
+SELECT DISTINCT f.outlet_key, f.outlet_name AS outlet,
+       coalesce(nullif(o.country, ''), 'unknown') AS country,
+       coalesce(nullif(o.kind, ''), 'unknown') AS kind
+FROM facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet
+"""
+
+# One row per mapped place (a name at a point), for the map's labels.
+_PLACE_KEYS = """
+CREATE OR REPLACE TABLE place_keys AS
+SELECT place_key, any_value(place) AS place, any_value(admin1) AS admin1,
+       any_value(country) AS country, round(any_value(lat), 4) AS lat,
+       round(any_value(lon), 4) AS lon, any_value(place_precision) AS precision
+FROM facts WHERE place_key IS NOT NULL GROUP BY place_key
+"""
+
+# The map's places in one pass: counts per place, type and outlet on the keys, then per place
+# its events, killed, outlets, and the type and outlet with most events; and the view's total,
+# events with no known place included.
+_MAP = """
+WITH g AS (
+    SELECT f.place_key AS p, f.type_key AS t, f.outlet_key AS o, f.outlet AS u,
+           count(*) AS n, coalesce(sum(f.killed), 0) AS k
+    FROM facts f WHERE {where} GROUP BY ALL
+), per AS (
+    SELECT p, sum(n) AS events, sum(k) AS killed, count(DISTINCT u) AS outlets
+    FROM g WHERE p IS NOT NULL GROUP BY p
+), types AS (
+    SELECT p, arg_max(t, n) AS t FROM (SELECT p, t, sum(n) AS n FROM g GROUP BY p, t) GROUP BY p
+), outlets AS (
+    SELECT p, arg_max(o, n) AS o FROM (SELECT p, o, sum(n) AS n FROM g GROUP BY p, o) GROUP BY p
+)
+SELECT i.place, i.admin1, i.country, i.lat, i.lon, i.precision, per.events::BIGINT AS events,
+       per.killed::BIGINT AS killed, types.t AS type_key, outlets.o AS outlet_key, per.outlets,
+       (SELECT sum(n) FROM g)::BIGINT AS total
+FROM per JOIN types USING (p) JOIN outlets USING (p) JOIN place_keys i ON i.place_key = per.p
+ORDER BY events DESC, place, p LIMIT ?
+"""
+
+# The timeline's counts in one pass: per outlet, bucket and colour on the integer keys (the
+# buckets are columns of facts), then per lane; past the lane limit, the lanes with fewest
+# events fold into one (NULL). Largest colour first within a lane and bucket.
+_BUCKETS = """
+WITH g AS (
+    SELECT f.outlet_key, f.{bucket} AS date, {colour} AS ck, count(*) AS n,
+           coalesce(sum(f.killed), 0) AS k, min(f.date) AS lo, max(f.date_end) AS hi
+    FROM facts f WHERE {where} GROUP BY ALL
+), l AS (
+    SELECT {lane} AS lane, g.date, g.ck, sum(g.n) AS n, sum(g.k) AS k
+    FROM g {join} GROUP BY ALL
+), sizes AS (
+    SELECT lane, row_number() OVER (ORDER BY sum(n) DESC, lane) AS r, count(*) OVER () AS c
+    FROM l GROUP BY lane
+)
+SELECT CASE WHEN s.r <= ? OR s.c <= ? + 1 THEN l.lane END AS lane, l.date, l.ck,
+       sum(l.n)::BIGINT AS n, sum(l.k)::BIGINT AS k, any_value(s.c) AS lanes,
+       (SELECT min(lo) FROM g) AS lo, (SELECT max(hi) FROM g) AS hi
+FROM l JOIN sizes s USING (lane) GROUP BY ALL ORDER BY date, lane NULLS LAST, n DESC, ck
+"""
+
 _PARQUET = "read_parquet(?, union_by_name=true)"
+
+# The stacked view's counts in one pass: per bucket and colour; past the limit, the colours
+# with fewest events fold into one (NULL).
+_STACKS = """
+WITH g AS (
+    SELECT f.{bucket} AS date, {colour} AS ck, count(*) AS n, coalesce(sum(f.killed), 0) AS k,
+           min(f.date) AS lo, max(f.date_end) AS hi
+    FROM facts f WHERE {where} GROUP BY ALL
+), sizes AS (
+    SELECT ck, row_number() OVER (ORDER BY sum(n) DESC, ck) AS r, count(*) OVER () AS c
+    FROM g GROUP BY ck
+)
+SELECT g.date, CASE WHEN s.r <= ? OR s.c <= ? + 1 THEN g.ck END AS ck, sum(g.n)::BIGINT AS n,
+       sum(g.k)::BIGINT AS k, any_value(s.c) AS colours,
+       (SELECT min(lo) FROM g) AS lo, (SELECT max(hi) FROM g) AS hi
+FROM g JOIN sizes s USING (ck) GROUP BY ALL ORDER BY date, ck NULLS LAST
+"""
 
 # How many lanes (per kind of lane) and colours the whole store has, to bound a view's.
 _SHAPE = """
@@ -97,6 +188,7 @@ class Timeline:
     bucket: str | None = None  # None: rows are events; else rows are per-bucket aggregates
     start: date | None = None
     end: date | None = None
+    lanes: list[str] = field(default_factory=list)  # top to bottom; folded ones last
 
 
 def choose_bucket(start: date, end: date) -> str:
@@ -108,7 +200,7 @@ def choose_bucket(start: date, end: date) -> str:
     return "year"
 
 
-_BUCKET_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+_BUCKET_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "quarter": 91.31, "year": 365.25}
 
 
 def _fitting_bucket(start: date, end: date, events: int, groups: int, limit: int) -> str:
@@ -121,6 +213,27 @@ def _fitting_bucket(start: date, end: date, events: int, groups: int, limit: int
         if min(events, groups * math.ceil(days / _BUCKET_DAYS[bucket])) <= limit:
             return bucket
     return "year"
+
+
+def _other_lane(count: int, lanes: str) -> str:
+    noun = {"country": "countries", "kind": "kinds"}.get(lanes, "outlets")
+    return f"{count} other {noun}" if count > 0 else ""
+
+
+def fold_lanes(rows: list[dict[str, Any]], lane_limit: int, lanes: str = "outlet") -> list[str]:
+    """The lanes of events one by one, top to bottom: past lane_limit, the lanes with fewest
+    events share one more, last (rows are relabelled in place)."""
+    sizes: dict[str, int] = {}
+    for row in rows:
+        sizes[str(row["lane"])] = sizes.get(str(row["lane"]), 0) + 1
+    if len(sizes) <= lane_limit + 1:
+        return sorted(sizes)
+    kept = set(sorted(sizes, key=lambda lane: (-sizes[lane], lane))[:lane_limit])
+    other = _other_lane(len(sizes) - lane_limit, lanes)
+    for row in rows:
+        if str(row["lane"]) not in kept:
+            row["lane"] = other
+    return [*sorted(kept), other]
 
 
 def _cached(queries: Queries, key: str, compute: Callable[[], Any]) -> Any:
@@ -170,10 +283,14 @@ class Queries:
             else:
                 self._con.execute(f"INSERT INTO facts {_facts_select()}", [new, articles])
             self._loaded.update(new)
+            self._con.execute(_OUTLET_KEYS)
+            self._con.execute(_PLACE_KEYS)
         elif not self._loaded:
             # No batch yet: an empty table of the same shape, from the store's empty views.
             self._con.execute("CREATE OR REPLACE TABLE facts AS "
                               f"{_facts_select('events', 'articles')}")
+            self._con.execute(_OUTLET_KEYS)
+            self._con.execute(_PLACE_KEYS)
         snapshot = str(self.store.snapshot())
         if snapshot != self._snapshot:
             # fid is the event's row in facts, which only grows: the shared-only filter is
@@ -183,6 +300,10 @@ class Queries:
                 "coalesce(json_array_length(i.outlets), 0) AS n_outlets, f.rowid AS fid "
                 "FROM events e JOIN incidents i USING (incident_id) "
                 "LEFT JOIN facts f ON f.event_id = e.event_id")
+            # Kept on the facts row too, so that the shared-only filter reads a column.
+            self._con.execute("UPDATE facts SET n_outlets = 0 WHERE n_outlets <> 0")
+            self._con.execute("UPDATE facts SET n_outlets = m.n_outlets FROM membership m "
+                              "WHERE facts.rowid = m.fid AND m.n_outlets <> 0")
             self._snapshot = snapshot
         self._listing = listing
         self._cache.clear()
@@ -235,8 +356,7 @@ class Queries:
             conditions.append(f"{alias}.killed >= ?")
             params.append(state.min_killed)
         if state.shared_only:
-            conditions.append(f"{alias}.rowid IN (SELECT fid FROM membership "
-                              "WHERE n_outlets >= 2)")
+            conditions.append(f"{alias}.n_outlets >= 2")
         return " AND ".join(conditions), params
 
     @staticmethod
@@ -309,105 +429,169 @@ class Queries:
         return list(_cached(self, f"places-{limit}", compute))
 
     def date_span(self) -> tuple[date, date] | None:
-        row = self._rows("SELECT min(date) AS lo, max(date_end) AS hi FROM facts")[0]
+        row = _cached(self, "span", lambda: self._rows(
+            "SELECT min(date) AS lo, max(date_end) AS hi FROM facts")[0])
         return (row["lo"], row["hi"]) if row["lo"] is not None else None
 
     def timeline(self, state: FilterState, limit: int = MAX_POINTS,
-                 point_limit: int = POINT_LIMIT) -> Timeline:
+                 point_limit: int = POINT_LIMIT, lane_limit: int = LANE_LIMIT) -> Timeline:
         """Events of a view, earliest first, one by one when at most point_limit of them;
-        else aggregated per lane, bucket and event type (or outlet) with the bucket chosen
-        by the span of the view."""
+        else counts per lane and bucket (the bucket chosen by the span of the view), with
+        their colours (event types or outlets) largest first. Past lane_limit lanes, the
+        lanes with fewest events share one more, "N other outlets"."""
         where, params = self.where(state)
+        whole = self.date_span()
+        start = max(state.start or whole[0], whole[0]) if whole else state.start
+        end = min(state.end or whole[1], whole[1]) if whole else state.end
+        if start is None or end is None or start > end:
+            return Timeline(start=state.start, end=state.end)
+        # One pass counts the view per bucket of its whole range; few events are then read
+        # one by one, and a view narrower in time than its filter is counted again, finer.
+        bucket = self._bucket(state, start, end, None, lane_limit, limit)
+        found = self._bucket_rows(state, where, params, bucket, lane_limit)
+        total = sum(int(r[3]) for r in found)
+        if total <= point_limit:
+            return self._points(state, where, params, total, limit, lane_limit)
+        start = max(state.start or found[0][6], found[0][6])
+        end = min(state.end or found[0][7], found[0][7])
+        finer = self._bucket(state, start, end, total, lane_limit, limit)
+        if finer != bucket:
+            bucket, found = finer, self._bucket_rows(state, where, params, finer, lane_limit)
+        rows, lanes = self._markers(found, state.lanes, lane_limit, limit)
+        return Timeline(rows=rows, total=total, truncated=len(rows) >= limit, bucket=bucket,
+                        start=start, end=end, lanes=lanes)
+
+    def _bucket(self, state: FilterState, start: date, end: date, events: int | None,
+                lane_limit: int, limit: int) -> str:
+        """The bucket for a view's markers: lanes x buckets within MAX_MARKERS (or limit)."""
+        shape = _cached(self, "shape", lambda: self._rows(_SHAPE)[0])
+        chosen = len(state.outlets) if state.outlets is not None else shape["outlet"]
+        lanes = min(shape.get(state.lanes, shape["outlet"]), chosen, lane_limit + 1)
+        ceiling = min(limit, MAX_MARKERS)
+        return _fitting_bucket(start, end, ceiling + 1 if events is None else events,
+                               max(lanes, 1), ceiling)
+
+    def _bucket_rows(self, state: FilterState, where: str, params: list[Any], bucket: str,
+                     lane_limit: int) -> list[tuple[Any, ...]]:
+        grouped = state.lanes in ("country", "kind")
+        sql = _BUCKETS.format(
+            bucket="date" if bucket == "day" else bucket, where=where,
+            colour="f.type_key" if state.colour == "type" else "f.outlet_key",
+            lane=f"u.{state.lanes}" if grouped else "g.outlet_key",
+            join="JOIN outlet_keys u USING (outlet_key)" if grouped else "")
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, [*params, lane_limit, lane_limit]).fetchall()
+        finally:
+            cur.close()
+
+    def _points(self, state: FilterState, where: str, params: list[Any], total: int,
+                limit: int, lane_limit: int) -> Timeline:
         lane = self.lane_expression(state)
         source = ("facts f" if state.lanes not in ("country", "kind")
                   else "facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet")
-        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
-        # One pass for the count and the span, a second for the rows.
-        stats = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
-                           f"FROM facts f WHERE {where}", params)[0]
-        total = int(stats["n"])
-        if total <= point_limit:
-            rows = self._rows(
-                f"SELECT f.event_id, f.outlet, {lane} AS lane, f.outlet_name, f.date, "
-                "f.date_end, f.date_precision, f.date_text, f.event_type, f.sub_event_type, "
-                "f.sentence, f.claimed_by, f.killed, f.figures "
-                f"FROM {source} WHERE {where} ORDER BY f.date, f.event_id LIMIT ?",
-                [*params, limit])
-            return Timeline(rows=rows, total=total, truncated=total > len(rows),
-                            start=state.start, end=state.end)
-        start = max(state.start or stats["lo"], stats["lo"])
-        end = min(state.end or stats["hi"], stats["hi"])
-        # At most this many lanes and colours per bucket (no pass over the view to count them).
-        shape = _cached(self, "shape", lambda: self._rows(_SHAPE)[0])
-        chosen = len(state.outlets) if state.outlets is not None else shape["outlet"]
-        lanes = min(shape.get(state.lanes, shape["outlet"]), chosen)
-        colours = (min(len(state.event_types) or shape["type"], shape["type"])
-                   if state.colour == "type" else min(shape["outlet"], chosen))
-        bucket = _fitting_bucket(start, end, total, max(lanes * colours, 1), limit)
         rows = self._rows(
-            f"SELECT {lane} AS lane, date_trunc('{bucket}', f.date)::DATE AS date, "
-            f"{colour} AS colour, count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
-            f"FROM {source} WHERE {where} GROUP BY ALL ORDER BY date, lane, colour LIMIT ?",
+            f"SELECT f.event_id, f.outlet, {lane} AS lane, f.outlet_name, f.date, "
+            "f.date_end, f.date_precision, f.date_text, f.event_type, f.sub_event_type, "
+            "f.sentence, f.claimed_by, f.killed, f.figures "
+            f"FROM {source} WHERE {where} ORDER BY f.date, f.event_id LIMIT ?",
             [*params, limit])
-        return Timeline(rows=rows, total=total, truncated=len(rows) >= limit, bucket=bucket,
-                        start=start, end=end)
+        return Timeline(rows=rows, total=total, truncated=total > len(rows),
+                        start=state.start, end=state.end,
+                        lanes=fold_lanes(rows, lane_limit, state.lanes))
 
-    def stacked(self, state: FilterState, limit: int = MAX_POINTS) -> Timeline:
-        """Counts per bucket and event type (or outlet): the stacked-count view."""
+    def _markers(self, found: list[tuple[Any, ...]], lanes_by: str, lane_limit: int,
+                 limit: int) -> tuple[list[dict[str, Any]], list[str]]:
+        """One marker per lane and bucket from the rows of _BUCKETS (one per colour, largest
+        first), with its colours' counts; and the lanes, top to bottom."""
+        names = _cached(self, "key-names", self._key_names)
+        other = _other_lane(int(found[0][5]) - lane_limit, lanes_by) if found else ""
+        rows: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        breakdown: list[tuple[str, int]] = []
+        last: tuple[Any, Any] | None = None
+        for lane, day, key, n, killed, _, _, _ in found:  # a hot loop: thousands of rows
+            if (day, lane) != last:
+                if len(rows) == limit:
+                    break
+                last = (day, lane)
+                label = other if lane is None else str(names.get(lane, lane))
+                seen.add(label)
+                breakdown = []
+                rows.append({"lane": label, "date": day, "events": 0, "killed": 0,
+                             "colour": names.get(key, "Other"), "breakdown": breakdown})
+            row = rows[-1]
+            row["events"] += n
+            row["killed"] += killed
+            breakdown.append((names.get(key, "Other"), n))
+        return rows, sorted(seen - {other}) + ([other] if other in seen else [])
+
+    def _key_names(self) -> dict[int, str]:
+        """The names behind facts' outlet and type keys."""
+        return {int(r["k"]): str(r["name"]) for r in self._rows(
+            "SELECT outlet_key AS k, outlet AS name FROM outlet_keys UNION ALL "
+            "SELECT DISTINCT type_key, event_type FROM facts")}
+
+    def stacked(self, state: FilterState, limit: int = MAX_POINTS,
+                lane_limit: int = LANE_LIMIT) -> Timeline:
+        """Counts per bucket and event type (or outlet): the stacked-count view. Coloured by
+        outlet, past lane_limit outlets the smaller ones share one colour."""
         where, params = self.where(state)
-        colour = "f.event_type" if state.colour == "type" else "f.outlet_name"
-        span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date_end) AS hi "
-                          f"FROM facts f WHERE {where}", params)[0]
-        if not span["n"]:
+        whole = self.date_span()
+        start = max(state.start or whole[0], whole[0]) if whole else state.start
+        end = min(state.end or whole[1], whole[1]) if whole else state.end
+        if start is None or end is None or start > end:
             return Timeline(bucket="day")
-        start = max(state.start or span["lo"], span["lo"])
-        end = min(state.end or span["hi"], span["hi"])
-        # Coarser buckets when colours x buckets could pass the row limit (see timeline).
         shape = _cached(self, "shape", lambda: self._rows(_SHAPE)[0])
         chosen = len(state.outlets) if state.outlets is not None else shape["outlet"]
         colours = (min(len(state.event_types) or shape["type"], shape["type"])
-                   if state.colour == "type" else min(shape["outlet"], chosen))
-        bucket = _fitting_bucket(start, end, int(span["n"]), max(colours, 1), limit)
-        rows = self._rows(
-            f"SELECT date_trunc('{bucket}', f.date)::DATE AS date, {colour} AS colour, "
-            "count(*) AS events, coalesce(sum(f.killed), 0) AS killed "
-            f"FROM facts f WHERE {where} GROUP BY ALL ORDER BY date, colour LIMIT ?",
-            [*params, limit])
-        return Timeline(rows=rows, total=int(span["n"]), truncated=len(rows) >= limit,
+                   if state.colour == "type" else min(shape["outlet"], chosen, lane_limit + 1))
+        # One pass over the whole range; again, finer, when the view is narrower in time.
+        bucket = _fitting_bucket(start, end, limit + 1, max(colours, 1), limit)
+        found = self._stack_rows(state, where, params, bucket, lane_limit)
+        if not found:
+            return Timeline(bucket="day")
+        total = sum(int(r[2]) for r in found)
+        start = max(state.start or found[0][5], found[0][5])
+        end = min(state.end or found[0][6], found[0][6])
+        finer = _fitting_bucket(start, end, total, max(colours, 1), limit)
+        if finer != bucket:
+            bucket, found = finer, self._stack_rows(state, where, params, finer, lane_limit)
+        names = _cached(self, "key-names", self._key_names)
+        other = _other_lane(int(found[0][4]) - lane_limit, "outlet")
+        rows = [{"date": day, "colour": other if key is None else names.get(key, "Other"),
+                 "events": int(n), "killed": int(killed)}
+                for day, key, n, killed, *_ in found[:limit]]
+        return Timeline(rows=rows, total=total, truncated=len(found) > limit,
                         bucket=bucket, start=start, end=end)
+
+    def _stack_rows(self, state: FilterState, where: str, params: list[Any], bucket: str,
+                    lane_limit: int) -> list[tuple[Any, ...]]:
+        sql = _STACKS.format(bucket="date" if bucket == "day" else bucket, where=where,
+                             colour="f.type_key" if state.colour == "type" else "f.outlet_key")
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, [*params, lane_limit, lane_limit]).fetchall()
+        finally:
+            cur.close()
 
     def map_places(self, state: FilterState, limit: int = MAX_POINTS) -> list[dict[str, Any]]:
         """Events per place with coordinates: count, killed, and the leading type and outlet."""
+        return self.map_view(state, limit)[0]
+
+    def map_view(self, state: FilterState, limit: int = MAX_POINTS
+                 ) -> tuple[list[dict[str, Any]], int]:
+        """The map's places (see map_places) and the view's count of events, those with no
+        known place included, from one pass."""
         where, params = self.where(state)
-        # mode() over strings is slow at a million events: count per place and type, and per
-        # place and outlet (grouping on hashes, carrying the names along), then take the
-        # largest counts.
-        return self._rows(f"""
-            WITH types AS (
-                SELECT hash(f.place) AS p, round(f.lat, 4) AS lat, round(f.lon, 4) AS lon,
-                       hash(f.event_type) AS t, any_value(f.place) AS place,
-                       any_value(f.admin1) AS admin1, any_value(f.country) AS country,
-                       any_value(f.place_precision) AS precision,
-                       any_value(f.event_type) AS event_type, count(*) AS n,
-                       sum(f.killed) AS killed
-                FROM facts f WHERE {where} AND f.lat IS NOT NULL GROUP BY p, lat, lon, t
-            ), outlets AS (
-                SELECT p, lat, lon, arg_max(outlet_name, n) AS outlet_name,
-                       count(DISTINCT u) AS outlets
-                FROM (SELECT hash(f.place) AS p, round(f.lat, 4) AS lat, round(f.lon, 4) AS lon,
-                             hash(f.outlet_name) AS o, hash(f.outlet) AS u,
-                             any_value(f.outlet_name) AS outlet_name, count(*) AS n
-                      FROM facts f WHERE {where} AND f.lat IS NOT NULL GROUP BY p, lat, lon, o, u)
-                GROUP BY p, lat, lon
-            )
-            SELECT any_value(c.place) AS place, any_value(c.admin1) AS admin1,
-                   any_value(c.country) AS country, c.lat, c.lon,
-                   any_value(c.precision) AS precision, sum(c.n) AS events,
-                   coalesce(sum(c.killed), 0) AS killed, arg_max(c.event_type, c.n) AS event_type,
-                   any_value(o.outlet_name) AS outlet_name, any_value(o.outlets) AS outlets
-            FROM types c JOIN outlets o USING (p, lat, lon)
-            GROUP BY c.p, c.lat, c.lon ORDER BY events DESC, place LIMIT ?""",
-                          [*params, *params, limit])
+        rows = self._rows(_MAP.format(where=where), [*params, limit])
+        names = _cached(self, "key-names", self._key_names)
+        total = int(rows[0]["total"]) if rows else self.count(state)
+        for row in rows:
+            row["event_type"] = names.get(row.pop("type_key"), "Other")
+            row["outlet_name"] = names.get(row.pop("outlet_key"), "unknown")
+            del row["total"]
+        return rows, total
 
     def export_rows(self, state: FilterState, cap: int) -> Iterator[dict[str, Any]]:
         """Full event records of a view (the contract's fields), earliest first, at most cap."""

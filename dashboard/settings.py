@@ -28,9 +28,11 @@ class Settings:
     point_limit: int = 3_000  # events drawn one by one; above it the timeline draws counts
     max_rows: int = 20_000  # rows or aggregates sent to the browser for one figure at most
     export_cap: int = 100_000  # rows in one download at most; the response says when cut
+    lane_limit: int = 40  # timeline lanes at most; the smaller outlets share one more lane
 
     @classmethod
     def from_environment(cls) -> Settings:
         return cls(point_limit=_positive("COUNTERPOINT_POINT_LIMIT", cls.point_limit),
                    max_rows=_positive("COUNTERPOINT_MAX_ROWS", cls.max_rows),
-                   export_cap=_positive("COUNTERPOINT_EXPORT_CAP", cls.export_cap))
+                   export_cap=_positive("COUNTERPOINT_EXPORT_CAP", cls.export_cap),
+                   lane_limit=_positive("COUNTERPOINT_LANE_LIMIT", cls.lane_limit))

@@ -7,6 +7,7 @@ import io
 from datetime import date
 from pathlib import Path
 
+import plotly.graph_objects as go
 from conftest import SCREENSHOTS, Server
 from playwright.sync_api import Browser, Page
 
@@ -66,7 +67,7 @@ def test_hover_text_is_escaped(demo_store: Store) -> None:
            "figures": '[{"kind": "killed", "low": 3, "high": 3, "text": "<b>3</b>"}]',
            "sentence": "<img src=x onerror=alert(1)>", "claimed_by": '["<i>Y</i>"]'}
     figure = timeline_figure(Timeline(rows=[row], total=1), ["<b>X</b>"])
-    hover = figure.data[0].hovertext[0]
+    hover = go.Figure(figure).data[0].hovertext[0]  # validated as Plotly would
     assert "<script>" not in hover and "<img" not in hover and "&lt;img" in hover
     assert "<i>Y" not in hover and "killed 3" in hover
 

@@ -4,15 +4,17 @@ computation over the store's records."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPUS
 
-from dashboard import filters
+from dashboard import figures, filters
 from dashboard.filters import FilterState
 from dashboard.queries import Queries, choose_bucket
 from dashboard.settings import SettingError, Settings
-from ingest import Store
+from ingest import Store, ingest
 
 OUTLETS = ["reuters", "tass", "sana"]
 TYPES = ["Battles", "Explosions/Remote violence"]
@@ -79,6 +81,8 @@ def test_bucket_follows_the_visible_span() -> None:
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COUNTERPOINT_EXPORT_CAP", "7")
     assert Settings.from_environment().export_cap == 7
+    monkeypatch.setenv("COUNTERPOINT_LANE_LIMIT", "12")
+    assert Settings.from_environment().lane_limit == 12
     monkeypatch.setenv("COUNTERPOINT_POINT_LIMIT", "many")
     with pytest.raises(SettingError, match="COUNTERPOINT_POINT_LIMIT"):
         Settings.from_environment()
@@ -166,3 +170,66 @@ def test_compare_picker_takes_in_an_incident_a_link_names(demo_store: Store) -> 
     assert picker.value == target and [o["value"] for o in picker.options] == [target]
     assert compare.layout(queries, "?incident=i0000000000000000").children[2].value is None
     assert filters.incident_param("?incident=<script>") is None
+
+
+def test_past_the_lane_limit_the_smaller_outlets_share_one_lane(demo_store: Store) -> None:
+    queries = Queries(demo_store, Settings())
+    every = queries.timeline(FilterState(), point_limit=10_000, lane_limit=1_000)
+    sizes: dict[str, int] = {}
+    for row in every.rows:
+        sizes[row["lane"]] = sizes.get(row["lane"], 0) + 1
+    assert len(sizes) > 4 and not any("other" in lane for lane in every.lanes)
+    for point_limit in (10_000, 20):  # events one by one, then counts per bucket
+        result = queries.timeline(FilterState(), point_limit=point_limit, lane_limit=3)
+        assert result.lanes[-1] == f"{len(sizes) - 3} other outlets"
+        assert {r["lane"] for r in result.rows} == set(result.lanes)
+        # The lanes kept are outlets with the most events: none folded has more.
+        kept = result.lanes[:-1]
+        assert len(kept) == 3 and min(sizes[k] for k in kept) >= max(
+            n for lane, n in sizes.items() if lane not in kept)
+        assert sum(int(r.get("events", 1)) for r in result.rows) == result.total
+    # A bucket's colours add up to its count, largest first; its colour is the largest's.
+    whole = queries.timeline(FilterState(), point_limit=20, lane_limit=1_000)
+    assert set(whole.lanes) == set(sizes)
+    for row in whole.rows:
+        counts = [n for _, n in row["breakdown"]]
+        assert sum(counts) == row["events"] and counts == sorted(counts, reverse=True)
+        assert row["colour"] == row["breakdown"][0][0]
+    stacked = queries.stacked(FilterState(colour="outlet"), lane_limit=3)
+    assert len({r["colour"] for r in stacked.rows}) == 4
+    assert sum(r["events"] for r in stacked.rows) == whole.total
+
+
+def test_figures_are_valid_plotly(demo_store: Store) -> None:
+    """The figures are built as plain data for speed; Plotly's own validation accepts them."""
+    import plotly.graph_objects as go
+
+    queries = Queries(demo_store, Settings())
+    for state, point_limit in ((FilterState(), 10_000), (FilterState(size="killed"), 20),
+                               (FilterState(colour="outlet", lanes="country"), 20)):
+        result = queries.timeline(state, point_limit=point_limit)
+        figure = go.Figure(figures.timeline_figure(result, result.lanes, state.colour,
+                                                   state.size))
+        assert sum(len(t.x) for t in figure.data if t.mode == "markers") == len(result.rows)
+    stacked = go.Figure(figures.stacked_figure(queries.stacked(FilterState())))
+    assert stacked.layout.barmode == "stack" and stacked.data
+    empty = queries.timeline(FilterState(text="no sentence says this"))
+    assert go.Figure(figures.timeline_figure(empty, empty.lanes)).layout.annotations
+
+
+def test_new_batches_and_groupings_reach_an_open_query_layer(tmp_path: Path) -> None:
+    """The facts table grows batch by batch, and the shared-only filter follows each new
+    incident snapshot; both checked against the records themselves."""
+    store = Store(tmp_path / "store")
+    folders = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    ingest(folders[:2], store, workers=1)
+    queries = Queries(store, Settings())
+    shared = FilterState(shared_only=True)
+    assert queries.count(FilterState()) == len(_expected(store, FilterState()))
+    assert queries.count(shared) == len(_expected(store, shared))
+    ingest(folders[2:], store, workers=1)
+    assert queries.count(FilterState()) == len(_expected(store, FilterState()))
+    assert queries.count(shared) == len(_expected(store, shared)) > 0
+    places, total = queries.map_view(FilterState())
+    assert total == len(_expected(store, FilterState()))
+    assert sum(int(p["events"]) for p in places) <= total

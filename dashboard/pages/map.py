@@ -56,9 +56,9 @@ def draw(queries: Queries, search: Any) -> tuple[Any, str]:
     """Filter state -> places -> figure and caption."""
     state = filters.from_query(search, *queries.vocabulary())
     names = country_names()  # the store keeps ISO codes; the hover text names the country
-    rows = [{**r, "country": names.get(r["country"] or "", r["country"])}
-            for r in queries.map_places(state)]
-    return figures.map_figure(rows, state.size, state.colour), caption(rows, queries.count(state))
+    places, total = queries.map_view(state)
+    rows = [{**r, "country": names.get(r["country"] or "", r["country"])} for r in places]
+    return figures.map_figure(rows, state.size, state.colour), caption(rows, total)
 
 
 def clicked_place(click: Any) -> str | None:

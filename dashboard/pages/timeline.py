@@ -34,11 +34,11 @@ def draw(queries: Queries, search: Any, relayout: Any) -> tuple[Any, str]:
                                  min(seen[1], state.end or seen[1]))
     limits = queries.settings
     if state.view == "stacked":
-        result = queries.stacked(state, limit=limits.max_rows)
+        result = queries.stacked(state, limit=limits.max_rows, lane_limit=limits.lane_limit)
         return figures.stacked_figure(result), figures.count_label(result)
-    result = queries.timeline(state, limit=limits.max_rows, point_limit=limits.point_limit)
-    lanes = sorted({str(r["lane"]) for r in result.rows})
-    return (figures.timeline_figure(result, lanes, state.colour, state.size),
+    result = queries.timeline(state, limit=limits.max_rows, point_limit=limits.point_limit,
+                              lane_limit=limits.lane_limit)
+    return (figures.timeline_figure(result, result.lanes, state.colour, state.size),
             figures.count_label(result))
 
 

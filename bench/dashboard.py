@@ -54,6 +54,7 @@ EXPORT_CAP = 1_000  # rows in the timed export
 SECTION = "## Dashboard (bench/dashboard.py)"
 BEGIN, END = "<!-- bench/dashboard.py: begin -->", "<!-- bench/dashboard.py: end -->"
 GOAL_P95_MS, GOAL_SPEEDUP, GOAL_RSS_MB = 150.0, 5.0, 1536.0
+NOT_FILTER_CHANGES = ("export",)  # a file downloaded: a step of the sequence, no filter change
 
 
 @dataclass(frozen=True)
@@ -1132,9 +1133,14 @@ def report(params: Params, build_s: float | None, dash: dict[str, Any],
 
     for kind in kinds:
         lines.append(row(kind, [(s, p) for s, p in pairs if s["kind"] == kind]))
-    lines.append(row("**all**", pairs))
-    totals = [s["total_s"] for s in samples]
-    queries = [s["query_s"] for s in samples]
+    # The goal is per filter change: downloading an export is a step of the sequence, but
+    # not one (it is reported above and below).
+    changes = [(s, p) for s, p in pairs if s["kind"] not in NOT_FILTER_CHANGES]
+    lines.append(row("**filter changes**", changes))
+    lines.append(row("**all steps**", pairs))
+    totals = [s["total_s"] for s, _ in changes]
+    queries = [s["query_s"] for s, _ in changes]
+    every = [s["total_s"] for s in samples]
     p95, query_p95 = _pct(totals, 0.95), _pct(queries, 0.95)
     memory = dash["memory"]
     peak = max(m.get("VmHWM", 0.0) for m in memory.values())
@@ -1144,11 +1150,12 @@ def report(params: Params, build_s: float | None, dash: dict[str, Any],
                    / max(sum(s["times"]["timeline"] for s in timed), 1e-9))
     lines += [
         "",
-        f"* All {len(totals)} filter changes: p50 {_ms(_pct(totals, 0.5))} ms, p95 {_ms(p95)} "
-        f"ms, max {_ms(max(totals))} ms (goal p95 <= {GOAL_P95_MS:.0f} ms: "
-        f"{'met' if p95 * 1000 <= GOAL_P95_MS else 'missed'}); the query layer alone: p50 "
-        f"{_ms(_pct(queries, 0.5))} ms, p95 {_ms(query_p95)} ms "
-        f"({'met' if query_p95 * 1000 <= GOAL_P95_MS else 'missed'}).",
+        f"* The {len(totals)} filter changes (sidebar, zoom, shared links, views, map): p50 "
+        f"{_ms(_pct(totals, 0.5))} ms, p95 {_ms(p95)} ms, max {_ms(max(totals))} ms (goal "
+        f"p95 <= {GOAL_P95_MS:.0f} ms: {'met' if p95 * 1000 <= GOAL_P95_MS else 'missed'}); "
+        f"the query layer alone: p50 {_ms(_pct(queries, 0.5))} ms, p95 {_ms(query_p95)} ms. "
+        f"All {len(every)} steps, the CSV downloads included: p95 "
+        f"{_ms(_pct(every, 0.95))} ms, max {_ms(max(every))} ms.",
         f"* Of the timeline callbacks' time the query layer took {100 * query_share:.0f}%; the "
         f"rest is building the Plotly figure and serialising it. Largest callback response: "
         f"{max(s['bytes'] for s in samples) / 1024:,.0f} KiB.",

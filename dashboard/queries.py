@@ -106,11 +106,11 @@ FROM facts WHERE place_key IS NOT NULL GROUP BY place_key
 # events with no known place included.
 _MAP = """
 WITH g AS (
-    SELECT f.place_key AS p, f.type_key AS t, f.outlet_key AS o, f.outlet AS u,
+    SELECT f.place_key AS p, f.type_key AS t, f.outlet_key AS o,
            count(*) AS n, coalesce(sum(f.killed), 0) AS k
     FROM facts f WHERE {where} GROUP BY ALL
 ), per AS (
-    SELECT p, sum(n) AS events, sum(k) AS killed, count(DISTINCT u) AS outlets
+    SELECT p, sum(n) AS events, sum(k) AS killed, count(DISTINCT o) AS outlets
     FROM g WHERE p IS NOT NULL GROUP BY p
 ), types AS (
     SELECT p, arg_max(t, n) AS t FROM (SELECT p, t, sum(n) AS n FROM g GROUP BY p, t) GROUP BY p

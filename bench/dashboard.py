@@ -420,6 +420,61 @@ def build_store(path: Path, params: Params) -> float | None:
     return time.perf_counter() - started
 
 
+def copy_store(source: Path, path: Path, copies: int) -> float | None:
+    """A store of `copies` copies of another benchmark store, each batch and the incidents
+    copied with their ids made unique (`-c0`, `-c1`, ...): the same shape at `copies` times
+    the density, in a few minutes rather than the generator's half hour per 10M events.
+    Seconds taken (None when reused)."""
+    import duckdb
+
+    marker = path / "bench.json"
+    params = json.loads((source / "bench.json").read_text())
+    wanted = {**params, "events": params["events"] * copies, "copies_of": str(source)}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        return None
+    if path.exists():
+        if not marker.is_file() and any(path.iterdir()):
+            sys.exit(f"{path} exists and is not a store this benchmark built; give --store")
+        shutil.rmtree(path)
+    started = time.perf_counter()
+    con = duckdb.connect()
+    tag = "'-c' || ?"
+    for n, batch in enumerate(sorted((source / "batches").iterdir())):
+        for copy in range(copies):
+            target = path / "batches" / f"{batch.name}-c{copy:02d}"
+            target.mkdir(parents=True)
+            con.execute(f"COPY (SELECT * REPLACE (article_id || {tag} AS article_id) FROM "
+                        f"read_parquet(?)) TO '{target / 'articles.parquet'}' (FORMAT parquet)",
+                        [str(copy), str(batch / "articles.parquet")])
+            con.execute(f"COPY (SELECT * REPLACE (event_id || {tag} AS event_id, "
+                        f"article_id || {tag} AS article_id, incident_id || {tag} AS "
+                        f"incident_id) FROM read_parquet(?)) TO '{target / 'events.parquet'}' "
+                        "(FORMAT parquet)", [str(copy)] * 3 + [str(batch / "events.parquet")])
+            manifest = json.loads((batch / "manifest.json").read_text())
+            (target / "manifest.json").write_text(json.dumps(
+                {**manifest, "batch_id": target.name}))
+        if n % 10 == 9:
+            print(f"  batch {n + 1} copied {copies} times "
+                  f"({time.perf_counter() - started:.0f} s)", flush=True)
+    snapshot = Store(source).snapshot()
+    assert snapshot is not None
+    target = path / "incidents" / snapshot.name
+    target.mkdir(parents=True)
+    copied = " UNION ALL ".join(
+        f"SELECT * REPLACE (incident_id || '-c{c}' AS incident_id, regexp_replace(event_ids, "
+        f"'\"([^\"]+)\"', '\"\\1-c{c}\"', 'g') AS event_ids) FROM read_parquet(?)"
+        for c in range(copies))
+    con.execute(f"COPY ({copied}) TO '{target / 'incidents.parquet'}' (FORMAT parquet)",
+                [str(snapshot / "incidents.parquet")] * copies)
+    members = " UNION ALL ".join(
+        f"SELECT * REPLACE (event_id || '-c{c}' AS event_id, incident_id || '-c{c}' AS "
+        f"incident_id) FROM read_parquet(?)" for c in range(copies))
+    con.execute(f"COPY ({members}) TO '{target / 'members.parquet'}' (FORMAT parquet)",
+                [str(snapshot / "members.parquet")] * copies)
+    marker.write_text(json.dumps(wanted))
+    return time.perf_counter() - started
+
+
 # -- the browser's side: Dash renderer requests over the test client -------------------------
 def _memory() -> dict[str, float]:
     """This process's resident memory now and at its peak, in MiB."""
@@ -762,6 +817,7 @@ def run_dashboard(store_path: Path, rounds: int) -> dict[str, Any]:
             search = str(renderer.props[("url", "search")])
             state = _state(search, step.zoom, allowed, types)
             began = time.perf_counter()
+            queries.months_read = 0
             total, rows, _ = _query_call(queries, state, step.query)
             query_time = time.perf_counter() - began
             if not times:  # no such page: the view is the query alone
@@ -770,9 +826,12 @@ def run_dashboard(store_path: Path, rounds: int) -> dict[str, Any]:
                             "query": step.query, "search": filters.to_query(state),
                             "total_s": sum(times.values()), "times": times,
                             "query_s": query_time, "events": total, "rows": rows,
+                            "months_read": queries.months_read,
                             "bytes": sum(renderer.sizes[before:])})
         out["memory"][f"after_round_{round_ + 1}"] = _memory()
     out["samples"] = samples
+    out["facts"] = {"mode": queries._mode,
+                    "months": len(queries._disk.months) if queries._disk else 0}
     con = queries._con  # DuckDB's own account of what it holds
     held = con.execute("SELECT sum(memory_usage_bytes) / 2**20 FROM duckdb_memory()").fetchone()
     out["duckdb_mb"] = float(held[0]) if held else 0.0
@@ -1191,6 +1250,7 @@ def report(params: Params, build_s: float | None, dash: dict[str, Any],
         f"table is built from the Parquet files on the way): {cold['total']:.1f} s, of which "
         f"the layout {cold['layout']:.1f} s and the first timeline callback "
         f"{_ms(cold['timeline'])} ms; a later page load {_ms(warm['total'])} ms.",
+        *_months_line(dash),
         f"* Real HTTP (werkzeug over a socket), the timeline callback for 5 views: "
         f"{', '.join(_ms(t) for t in dash['http'])} ms.",
         f"* Machine: {os.cpu_count()} cores; load average (1, 5, 15 min) at the end of the "
@@ -1198,6 +1258,19 @@ def report(params: Params, build_s: float | None, dash: dict[str, Any],
         f"was shared).",
     ]
     return "\n".join(lines)
+
+
+def _months_line(dash: dict[str, Any]) -> list[str]:
+    """On disk, what the month partitions saved: the files the views with a date read."""
+    facts = dash.get("facts") or {}
+    if facts.get("mode") != "disk":
+        return []
+    ranged = [s for s in dash["samples"] if s["round"] == 0
+              and 0 < s["months_read"] < facts["months"]]
+    return [f"* Facts on disk, one Parquet file per month ({facts['months']} files): each "
+            "view with a date range read only its months ("
+            + "; ".join(f"{s['label']}: {s['months_read']}" for s in ranged)
+            + "); views with none read them all."]
 
 
 def steps_table(dash: dict[str, Any], pandas: dict[str, Any] | None) -> str:
@@ -1213,17 +1286,19 @@ def steps_table(dash: dict[str, Any], pandas: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
-def write_docs(text: str) -> None:
-    """Replace the generated part of this benchmark's section, leaving the rest alone."""
+def write_docs(text: str, size: str = "") -> None:
+    """Replace the generated part of this benchmark's section (one per store size),
+    leaving the rest alone."""
+    begin, end = (BEGIN.replace(":", f"{size}:"), END.replace(":", f"{size}:"))
     # Prose wrapped at 100 columns like the rest of the docs; table rows left whole.
     lines = [textwrap.fill(line, 100, break_on_hyphens=False, subsequent_indent="  "
                            if line.startswith("* ") else "")
              if line and not line.startswith("|") else line for line in text.splitlines()]
-    block = BEGIN + "\n" + "\n".join(lines) + "\n" + END
+    block = begin + "\n" + "\n".join(lines) + "\n" + end
     current = DOCS.read_text(encoding="utf-8") if DOCS.is_file() else "# Performance\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        updated = head + block + rest.split(END, 1)[1]
+    if begin in current and end in current:
+        head, rest = current.split(begin, 1)
+        updated = head + block + rest.split(end, 1)[1]
     else:
         section = (f"\n{SECTION}\n\nMeasured with `.venv/bin/python bench/dashboard.py "
                    f"--write-docs`.\n\n{block}\n")
@@ -1252,6 +1327,9 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true",
                         help="no pandas baseline (it needs about 4 GiB per million events)")
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--copies-of", type=Path, default=None,
+                        help="build the store as copies of this benchmark store (ids made "
+                             "unique); --events must be a multiple of its events")
     parser.add_argument("--build-only", action="store_true", help="build the store, time nothing")
     parser.add_argument("--worker", choices=("dashboard", "pandas"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1264,7 +1342,15 @@ def main() -> None:
         return
     params = Params(events=args.events, batches=args.batches)
     print(f"store {store}: building or reusing", flush=True)
-    build_s = build_store(store, params)
+    if args.copies_of:
+        source_events = int(json.loads((args.copies_of / "bench.json").read_text())["events"])
+        if args.events % source_events:
+            sys.exit(f"--events {args.events} is not a multiple of {source_events}")
+        params = Params(events=args.events,
+                        batches=args.batches * args.events // source_events)
+        build_s = copy_store(args.copies_of, store, args.events // source_events)
+    else:
+        build_s = build_store(store, params)
     if args.build_only:
         print("reused" if build_s is None else f"built in {build_s:.0f} s")
         return
@@ -1282,7 +1368,8 @@ def main() -> None:
     steps = steps_table(dash, pandas)
     print(steps)
     if args.write_docs:
-        write_docs(f"{text}\n\nEach step of the first round:\n\n{steps}")
+        write_docs(f"{text}\n\nEach step of the first round:\n\n{steps}",
+                   "" if args.events == Params.events else f" {args.events}")
         print(f"\nwrote {DOCS.relative_to(REPO)}")
 
 

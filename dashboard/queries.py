@@ -22,6 +22,7 @@ import duckdb
 from ingest import outlets as outlet_registry
 from ingest.store import Store, decode_record
 
+from .facts import MonthFacts, month_files
 from .filters import FilterState
 from .settings import Settings
 
@@ -31,6 +32,7 @@ LANE_LIMIT = Settings.lane_limit
 MAX_MARKERS = 2_500  # aggregate markers: the bucket coarsens to keep lanes x buckets below
 MAX_BUCKETS = 400  # aggregate buckets across the visible range at most
 LIST_LIMIT = 2_000  # options offered in a picker
+DISK_MEMORY_LIMIT = "1GB"  # DuckDB's memory when the facts are on disk
 
 _FIGURES = '[{"kind": "VARCHAR", "low": "BIGINT", "high": "BIGINT"}]'
 _LOCATIONS = ('[{"name": "VARCHAR", "admin1": "VARCHAR", "country": "VARCHAR", '
@@ -92,30 +94,34 @@ SELECT DISTINCT f.outlet_key, f.outlet_name AS outlet,
 FROM facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet
 """
 
-# One row per mapped place (a name at a point), for the map's labels.
+# One row per mapped place (a name at a point), for the map's labels; min() rather than
+# any_value() so that the label does not depend on the scan's order.
 _PLACE_KEYS = """
 CREATE OR REPLACE TABLE place_keys AS
-SELECT place_key, any_value(place) AS place, any_value(admin1) AS admin1,
-       any_value(country) AS country, round(any_value(lat), 4) AS lat,
-       round(any_value(lon), 4) AS lon, any_value(place_precision) AS precision
+SELECT place_key, min(place) AS place, min(admin1) AS admin1,
+       min(country) AS country, round(min(lat), 4) AS lat,
+       round(min(lon), 4) AS lon, min(place_precision) AS precision
 FROM facts WHERE place_key IS NOT NULL GROUP BY place_key
 """
 
 # The map's places in one pass: counts per place, type and outlet on the keys, then per place
-# its events, killed, outlets, and the type and outlet with most events; and the view's total,
+# its events, killed, outlets, and the type and outlet with most events (ties: the smaller
+# key, so that the answer does not depend on the scan's order); and the view's total,
 # events with no known place included.
 _MAP = """
 WITH g AS (
     SELECT f.place_key AS p, f.type_key AS t, f.outlet_key AS o,
            count(*) AS n, coalesce(sum(f.killed), 0) AS k
-    FROM facts f WHERE {where} GROUP BY ALL
+    FROM {facts} f WHERE {where} GROUP BY ALL
 ), per AS (
     SELECT p, sum(n) AS events, sum(k) AS killed, count(DISTINCT o) AS outlets
     FROM g WHERE p IS NOT NULL GROUP BY p
 ), types AS (
-    SELECT p, arg_max(t, n) AS t FROM (SELECT p, t, sum(n) AS n FROM g GROUP BY p, t) GROUP BY p
+    SELECT p, first(t ORDER BY n DESC, t) AS t
+    FROM (SELECT p, t, sum(n) AS n FROM g GROUP BY p, t) GROUP BY p
 ), outlets AS (
-    SELECT p, arg_max(o, n) AS o FROM (SELECT p, o, sum(n) AS n FROM g GROUP BY p, o) GROUP BY p
+    SELECT p, first(o ORDER BY n DESC, o) AS o
+    FROM (SELECT p, o, sum(n) AS n FROM g GROUP BY p, o) GROUP BY p
 )
 SELECT i.place, i.admin1, i.country, i.lat, i.lon, i.precision, per.events::BIGINT AS events,
        per.killed::BIGINT AS killed, types.t AS type_key, outlets.o AS outlet_key, per.outlets,
@@ -131,7 +137,7 @@ _BUCKETS = """
 WITH g AS (
     SELECT f.outlet_key, f.{bucket} AS date, {colour} AS ck, count(*) AS n,
            coalesce(sum(f.killed), 0) AS k, min(f.date) AS lo, max(f.date_end) AS hi
-    FROM facts f WHERE {where} GROUP BY ALL
+    FROM {facts} f WHERE {where} GROUP BY ALL
 ), l AS (
     SELECT {lane} AS lane, g.date, g.ck, sum(g.n) AS n, sum(g.k) AS k
     FROM g {join} GROUP BY ALL
@@ -153,7 +159,7 @@ _STACKS = """
 WITH g AS (
     SELECT f.{bucket} AS date, {colour} AS ck, count(*) AS n, coalesce(sum(f.killed), 0) AS k,
            min(f.date) AS lo, max(f.date_end) AS hi
-    FROM facts f WHERE {where} GROUP BY ALL
+    FROM {facts} f WHERE {where} GROUP BY ALL
 ), sizes AS (
     SELECT ck, row_number() OVER (ORDER BY sum(n) DESC, ck) AS r, count(*) OVER () AS c
     FROM g GROUP BY ck
@@ -261,6 +267,9 @@ class Queries:
         self._snapshot: str | None = None
         self._lock = threading.Lock()
         self._cache: dict[str, Any] = {}  # answers that change only when a batch lands
+        self._disk: MonthFacts | None = None  # facts on disk, by month (see facts.py)
+        self._mode: str | None = None  # "memory" or "disk", chosen at the first refresh
+        self.months_read = 0  # month files the last query on disk read (for the benchmark)
         self._con.execute("CREATE TABLE outlet_info (outlet VARCHAR, country VARCHAR, "
                           "kind VARCHAR)")
         self._con.executemany("INSERT INTO outlet_info VALUES (?, ?, ?)", [
@@ -273,40 +282,94 @@ class Queries:
         if listing == self._listing:
             return
         self.store.create_views(self._con)
+        if self._mode is None:
+            self._choose_mode()
+        if self._disk is not None:
+            self._refresh_disk()
+        else:
+            self._refresh_memory()
+        snapshot = str(self.store.snapshot())
+        if snapshot != self._snapshot:
+            self._con.execute(
+                "CREATE OR REPLACE TABLE membership AS SELECT e.event_id, e.incident_id, "
+                "coalesce(json_array_length(i.outlets), 0) AS n_outlets "
+                "FROM events e JOIN incidents i USING (incident_id)")
+            if self._disk is None:
+                # Kept on the facts row too, so that the shared-only filter reads a column.
+                self._con.execute("UPDATE facts SET n_outlets = 0 WHERE n_outlets <> 0")
+                self._con.execute("UPDATE facts SET n_outlets = m.n_outlets FROM membership m "
+                                  "WHERE facts.event_id = m.event_id AND m.n_outlets <> 0")
+            self._snapshot = snapshot
+        self._listing = listing
+        self._cache.clear()
+
+    def _choose_mode(self) -> None:
+        """Facts in memory, or on disk by month when the store is large (the setting)."""
+        events = sum(self.store.batch_events().values())
+        wanted = self.settings.facts
+        if wanted == "auto":
+            wanted = "disk" if events > self.settings.memory_events else "memory"
+        self._mode = wanted
+        if wanted == "disk":
+            self._disk = MonthFacts(self.store.path / "cache" / "facts")
+            # Scans stream from the month files; what DuckDB holds stays bounded.
+            self._con.execute(f"SET memory_limit = '{DISK_MEMORY_LIMIT}'")
+            self._con.execute("SET temp_directory = ?",
+                              [str(self.store.path / "cache" / "duckdb-tmp")])
+
+    def _refresh_memory(self) -> None:
         new = [p for p in self.store.files("events") if p not in self._loaded]
         if new:
             articles = [str(Path(p).with_name("articles.parquet")) for p in new]
             if not self._loaded:
                 self._con.execute(f"CREATE OR REPLACE TABLE facts AS {_facts_select()}",
                                   [new, articles])
-                self._snapshot = None  # membership points at facts rows: rebuild it
+                self._snapshot = None  # n_outlets: set it on the new table
             else:
                 self._con.execute(f"INSERT INTO facts {_facts_select()}", [new, articles])
+                self._snapshot = None  # and on the new rows
             self._loaded.update(new)
-            self._con.execute(_OUTLET_KEYS)
-            self._con.execute(_PLACE_KEYS)
         elif not self._loaded:
             # No batch yet: an empty table of the same shape, from the store's empty views.
             self._con.execute("CREATE OR REPLACE TABLE facts AS "
                               f"{_facts_select('events', 'articles')}")
-            self._con.execute(_OUTLET_KEYS)
-            self._con.execute(_PLACE_KEYS)
-        snapshot = str(self.store.snapshot())
-        if snapshot != self._snapshot:
-            # fid is the event's row in facts, which only grows: the shared-only filter is
-            # then a semi-join on integers rather than on event id strings.
-            self._con.execute(
-                "CREATE OR REPLACE TABLE membership AS SELECT e.event_id, e.incident_id, "
-                "coalesce(json_array_length(i.outlets), 0) AS n_outlets, f.rowid AS fid "
-                "FROM events e JOIN incidents i USING (incident_id) "
-                "LEFT JOIN facts f ON f.event_id = e.event_id")
-            # Kept on the facts row too, so that the shared-only filter reads a column.
-            self._con.execute("UPDATE facts SET n_outlets = 0 WHERE n_outlets <> 0")
-            self._con.execute("UPDATE facts SET n_outlets = m.n_outlets FROM membership m "
-                              "WHERE facts.rowid = m.fid AND m.n_outlets <> 0")
-            self._snapshot = snapshot
-        self._listing = listing
-        self._cache.clear()
+        else:
+            return
+        self._con.execute(_OUTLET_KEYS)
+        self._con.execute(_PLACE_KEYS)
+
+    def _refresh_disk(self) -> None:
+        assert self._disk is not None
+        disk = self._disk
+        disk.reload()
+        batches = {Path(p).parent.name: p for p in self.store.files("events")}
+        if not disk.batches <= batches.keys():
+            disk.reset()  # the store was rebuilt under the cache: start again
+        new = [p for name, p in batches.items() if name not in disk.batches]
+        if new:
+            articles = [str(Path(p).with_name("articles.parquet")) for p in new]
+            disk.add(self._con, _facts_select(), [new, articles],
+                     [Path(p).parent.name for p in new])
+        elif self._loaded:
+            return
+        self._loaded = set(batches.values())
+        files = disk.files()
+        source = f"SELECT * FROM {month_files(files)}" if files else _facts_select(
+            "events", "articles")
+        self._con.execute(f"CREATE OR REPLACE VIEW facts AS {source}")
+        self._con.execute(_OUTLET_KEYS)
+        self._con.execute(_PLACE_KEYS)
+
+    def _facts(self, state: FilterState) -> str:
+        """Where a view's rows are read from: the facts table, or on disk the files of the
+        months its date range covers (and only those)."""
+        if self._disk is None:
+            return "facts"
+        files = self._disk.files(state.start, state.end)
+        self.months_read = len(files)
+        if len(files) == len(self._disk.months) or not files:
+            return "facts"
+        return month_files(files)
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -324,9 +387,10 @@ class Queries:
             cur.close()
 
     # -- the filter, as SQL ----------------------------------------------------------------
-    @staticmethod
-    def where(state: FilterState, alias: str = "f") -> tuple[str, list[Any]]:
+    def where(self, state: FilterState, alias: str = "f") -> tuple[str, list[Any]]:
         """The SQL condition (over `facts AS alias`) and parameters for a filter state."""
+        with self._lock:
+            self._refresh()  # the first query chooses memory or disk, which this depends on
         conditions = [f"{alias}.date IS NOT NULL"]
         params: list[Any] = []
         if state.outlets is not None:
@@ -356,7 +420,9 @@ class Queries:
             conditions.append(f"{alias}.killed >= ?")
             params.append(state.min_killed)
         if state.shared_only:
-            conditions.append(f"{alias}.n_outlets >= 2")
+            conditions.append(f"{alias}.n_outlets >= 2" if self._disk is None else
+                              f"{alias}.event_id IN (SELECT event_id FROM membership "
+                              "WHERE n_outlets >= 2)")
         return " AND ".join(conditions), params
 
     @staticmethod
@@ -475,7 +541,7 @@ class Queries:
                      lane_limit: int) -> list[tuple[Any, ...]]:
         grouped = state.lanes in ("country", "kind")
         sql = _BUCKETS.format(
-            bucket="date" if bucket == "day" else bucket, where=where,
+            bucket="date" if bucket == "day" else bucket, where=where, facts=self._facts(state),
             colour="f.type_key" if state.colour == "type" else "f.outlet_key",
             lane=f"u.{state.lanes}" if grouped else "g.outlet_key",
             join="JOIN outlet_keys u USING (outlet_key)" if grouped else "")
@@ -488,8 +554,9 @@ class Queries:
     def _points(self, state: FilterState, where: str, params: list[Any], total: int,
                 limit: int, lane_limit: int) -> Timeline:
         lane = self.lane_expression(state)
-        source = ("facts f" if state.lanes not in ("country", "kind")
-                  else "facts f LEFT JOIN outlet_info o ON o.outlet = f.outlet")
+        facts = self._facts(state)
+        source = (f"{facts} f" if state.lanes not in ("country", "kind")
+                  else f"{facts} f LEFT JOIN outlet_info o ON o.outlet = f.outlet")
         rows = self._rows(
             f"SELECT f.event_id, f.outlet, {lane} AS lane, f.outlet_name, f.date, "
             "f.date_end, f.date_precision, f.date_text, f.event_type, f.sub_event_type, "
@@ -568,6 +635,7 @@ class Queries:
     def _stack_rows(self, state: FilterState, where: str, params: list[Any], bucket: str,
                     lane_limit: int) -> list[tuple[Any, ...]]:
         sql = _STACKS.format(bucket="date" if bucket == "day" else bucket, where=where,
+                             facts=self._facts(state),
                              colour="f.type_key" if state.colour == "type" else "f.outlet_key")
         cur = self._cursor()
         try:
@@ -584,7 +652,7 @@ class Queries:
         """The map's places (see map_places) and the view's count of events, those with no
         known place included, from one pass."""
         where, params = self.where(state)
-        rows = self._rows(_MAP.format(where=where), [*params, limit])
+        rows = self._rows(_MAP.format(where=where, facts=self._facts(state)), [*params, limit])
         names = _cached(self, "key-names", self._key_names)
         total = int(rows[0]["total"]) if rows else self.count(state)
         for row in rows:
@@ -599,7 +667,8 @@ class Queries:
         cur = self._cursor()
         try:
             result = cur.execute(
-                f"SELECT e.* FROM events e JOIN (SELECT f.event_id, f.date FROM facts f "
+                "SELECT e.* FROM events e JOIN (SELECT f.event_id, f.date "
+                f"FROM {self._facts(state)} f "
                 f"WHERE {where} ORDER BY f.date, f.event_id LIMIT ?) s USING (event_id) "
                 "ORDER BY s.date, e.event_id", [*params, cap])
             names = [d[0] for d in result.description]
@@ -611,7 +680,8 @@ class Queries:
 
     def count(self, state: FilterState) -> int:
         where, params = self.where(state)
-        return int(self._rows(f"SELECT count(*) AS n FROM facts f WHERE {where}", params)[0]["n"])
+        return int(self._rows(f"SELECT count(*) AS n FROM {self._facts(state)} f WHERE {where}",
+                              params)[0]["n"])
 
     # -- incidents, articles ---------------------------------------------------------------
     def incidents(self, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
@@ -657,15 +727,16 @@ class Queries:
         years, so the heatmap stays a few hundred columns wide at most. The limit allows a
         few hundred outlets over twenty years: rows here are cells, not events."""
         where, params = self.where(state)
+        facts = self._facts(state)
         span = self._rows(f"SELECT count(*) AS n, min(f.date) AS lo, max(f.date) AS hi "
-                          f"FROM facts f WHERE {where}", params)[0]
+                          f"FROM {facts} f WHERE {where}", params)[0]
         if not span["n"]:
             return Timeline(bucket="month")
         days = (span["hi"] - span["lo"]).days
         bucket = "week" if days < 120 else "month" if days < 20 * 366 else "year"
         rows = self._rows(
             f"SELECT f.outlet, date_trunc('{bucket}', f.date)::DATE AS date, count(*) AS events, "
-            f"coalesce(sum(f.killed), 0) AS killed FROM facts f WHERE {where} "
+            f"coalesce(sum(f.killed), 0) AS killed FROM {facts} f WHERE {where} "
             "GROUP BY ALL ORDER BY f.outlet, date LIMIT ?", [*params, limit])
         return Timeline(rows=rows, total=int(span["n"]), truncated=len(rows) >= limit,
                         bucket=bucket, start=span["lo"], end=span["hi"])
@@ -684,7 +755,7 @@ class Queries:
         where, params = self.where(state)
         return self._rows(f"""
             WITH v AS (SELECT f.event_id, f.article_id, f.outlet, f.outlet_name
-                       FROM facts f WHERE {where}),
+                       FROM {self._facts(state)} f WHERE {where}),
             covered AS (SELECT DISTINCT v.outlet, m.incident_id, m.n_outlets
                         FROM v JOIN membership m USING (event_id)),
             compared AS (SELECT c.outlet, count(*) AS compared,
@@ -717,7 +788,7 @@ class Queries:
         where, params = self.where(state)
         return self._rows(f"""
             WITH x AS (SELECT f.outlet, m.incident_id, max(f.killed) AS killed
-                       FROM facts f JOIN membership m USING (event_id)
+                       FROM {self._facts(state)} f JOIN membership m USING (event_id)
                        WHERE {where} AND m.n_outlets = 1 GROUP BY ALL),
             ranked AS (SELECT x.*, i.date, json_extract_string(i.locations, '$[0].name') AS place,
                               row_number() OVER (PARTITION BY x.outlet ORDER BY

@@ -110,6 +110,17 @@ class Store:
         paths = (self.batches / name / f"{table}.parquet" for name in names)
         return [str(path) for path in paths if path.is_file()]
 
+    def batch_events(self) -> dict[str, int]:
+        """Events per committed batch, from the batches' manifests (no Parquet read)."""
+        counts = {}
+        for path in self.files("events"):
+            manifest = Path(path).with_name("manifest.json")
+            try:
+                counts[Path(path).parent.name] = int(json.loads(manifest.read_text())["events"])
+            except (OSError, ValueError, KeyError):
+                counts[Path(path).parent.name] = 0
+        return counts
+
     def snapshot(self) -> Path | None:
         """The current incidents snapshot: the newest committed folder under incidents/."""
         folder = self.path / "incidents"
@@ -133,16 +144,16 @@ class Store:
         for table in ("articles", "events"):
             files = self.files(table)
             if files:
-                source = f"SELECT * FROM read_parquet({_quoted(files)}, union_by_name=true)"
+                source = f"SELECT * FROM read_parquet({quoted(files)}, union_by_name=true)"
             else:
                 source = _empty_select(SCHEMAS[table])
             if table == "events" and snapshot is not None:
-                members = _quoted([str(snapshot / "members.parquet")])
+                members = quoted([str(snapshot / "members.parquet")])
                 source = (f"SELECT e.* REPLACE (m.incident_id AS incident_id) FROM ({source}) e "
                           f"LEFT JOIN read_parquet({members}) m USING (event_id)")
             con.execute(f"CREATE OR REPLACE VIEW {table} AS {source}")
         if snapshot is not None:
-            incidents = _quoted([str(snapshot / "incidents.parquet")])
+            incidents = quoted([str(snapshot / "incidents.parquet")])
             con.execute(f"CREATE OR REPLACE VIEW incidents AS SELECT * FROM "
                         f"read_parquet({incidents})")
         else:
@@ -199,7 +210,8 @@ class Store:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _quoted(files: Sequence[str]) -> str:
+def quoted(files: Sequence[str]) -> str:
+    """Paths as a DuckDB list literal (quotes doubled)."""
     return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
 
 

@@ -83,6 +83,12 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     assert Settings.from_environment().export_cap == 7
     monkeypatch.setenv("COUNTERPOINT_LANE_LIMIT", "12")
     assert Settings.from_environment().lane_limit == 12
+    monkeypatch.setenv("COUNTERPOINT_FACTS", "disk")
+    assert Settings.from_environment().facts == "disk"
+    monkeypatch.setenv("COUNTERPOINT_FACTS", "cloud")
+    with pytest.raises(SettingError, match="COUNTERPOINT_FACTS"):
+        Settings.from_environment()
+    monkeypatch.delenv("COUNTERPOINT_FACTS")
     monkeypatch.setenv("COUNTERPOINT_POINT_LIMIT", "many")
     with pytest.raises(SettingError, match="COUNTERPOINT_POINT_LIMIT"):
         Settings.from_environment()
@@ -233,3 +239,50 @@ def test_new_batches_and_groupings_reach_an_open_query_layer(tmp_path: Path) -> 
     places, total = queries.map_view(FilterState())
     assert total == len(_expected(store, FilterState()))
     assert sum(int(p["events"]) for p in places) <= total
+
+
+def test_facts_on_disk_by_month_answer_as_in_memory(demo_store: Store, tmp_path: Path) -> None:
+    """Above COUNTERPOINT_MEMORY_EVENTS the facts live on disk, one Parquet file per month:
+    the same answers, and a view with a date range reads only its months."""
+    import shutil
+
+    store = Store(tmp_path / "store")
+    shutil.copytree(demo_store.path, store.path)
+    memory = Queries(store, Settings(facts="memory"))
+    disk = Queries(store, Settings(memory_events=10))  # auto: this store counts as large
+    april = FilterState(start=date(2017, 4, 1), end=date(2017, 4, 30))
+    for state in (FilterState(), april, FilterState(shared_only=True, place="Idlib"),
+                  FilterState(text="missile", outlets=("reuters", "tass"))):
+        assert disk.count(state) == memory.count(state)
+        assert disk.timeline(state).total == memory.timeline(state).total
+        assert disk.timeline(state, point_limit=5).rows == memory.timeline(
+            state, point_limit=5).rows
+        assert disk.map_view(state) == memory.map_view(state)
+        assert [r["event_id"] for r in disk.export_rows(state, 50)] == [
+            r["event_id"] for r in memory.export_rows(state, 50)]
+    assert disk._disk is not None and memory._disk is None
+    months = len(disk._disk.months)
+    disk.count(april)
+    assert disk.months_read == 1 < months
+    folder = store.path / "cache" / "facts"
+    assert len(list(folder.glob("month=*/*.parquet"))) == months
+
+
+def test_month_files_take_in_new_batches_once(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    folders = sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    ingest(folders[:2], store, workers=1)
+    queries = Queries(store, Settings(facts="disk"))
+    assert queries.count(FilterState()) == len(_expected(store, FilterState()))
+    folder = store.path / "cache" / "facts"
+    stray = folder / "month=2017-04-01" / "left-by-a-crash.parquet"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"not parquet")  # not in the manifest: never read, then removed
+    ingest(folders[2:], store, workers=1)
+    assert queries.count(FilterState()) == len(_expected(store, FilterState()))
+    assert not stray.exists()
+    # A second dashboard on the same store finds the months written, and adds nothing.
+    again = Queries(store, Settings(facts="disk"))
+    assert again.count(FilterState()) == queries.count(FilterState())
+    shared = FilterState(shared_only=True)
+    assert again.count(shared) == len(_expected(store, shared))

@@ -41,8 +41,9 @@ def month_files(files: Sequence[str]) -> str:
 class MonthFacts:
     """The month-partitioned facts of one store, and which of its batches they include."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, version: int) -> None:
         self.folder = folder
+        self.version = version  # of the rows' columns: files of another version are rebuilt
         self._manifest = folder / "manifest.json"
         self.batches: set[str] = set()
         self.months: dict[str, str] = {}  # month (ISO date or UNDATED) -> file, relative
@@ -51,6 +52,9 @@ class MonthFacts:
     def reload(self) -> None:
         if self._manifest.is_file():
             data = json.loads(self._manifest.read_text(encoding="utf-8"))
+            if data.get("version") != self.version:
+                self.reset()
+                return
             self.batches = set(data["batches"])
             self.months = dict(data["months"])
 
@@ -110,11 +114,12 @@ class MonthFacts:
                 con.execute(f"COPY (SELECT * FROM {month_files(sources)}) TO '{target}' "
                             "(FORMAT parquet)")
             months[month] = name
-        manifest = {"batches": sorted(self.batches | set(batches)), "months": months}
+        included = self.batches | set(batches)
+        manifest = {"version": self.version, "batches": sorted(included), "months": months}
         temporary = self._manifest.with_suffix(".tmp")
         temporary.write_text(json.dumps(manifest), encoding="utf-8")
         os.replace(temporary, self._manifest)  # the commit point
-        self.batches, self.months = set(manifest["batches"]), months
+        self.batches, self.months = included, months
         for path in replaced:
             path.unlink(missing_ok=True)
         shutil.rmtree(self.folder / ".tmp", ignore_errors=True)

@@ -73,7 +73,7 @@ SELECT event_id, article_id, coalesce(outlet, '') AS outlet,
        claimed_by, figures, sentence, TRY_CAST(a_published AS DATE) AS published,
        lower(sentence) AS sentence_lc,
        hash(coalesce(outlet, ''), coalesce(a_outlet_name, outlet, 'unknown')) AS outlet_key,
-       hash(coalesce(event_type, 'Other')) AS type_key,
+       hash(coalesce(event_type, 'Other')) AS type_key, hash(event_id) AS event_key,
        CASE WHEN loc.lat IS NOT NULL
             THEN hash(loc.name, round(loc.lat, 4), round(loc.lon, 4)) END AS place_key,
        0 AS n_outlets,
@@ -150,6 +150,8 @@ SELECT CASE WHEN s.r <= ? OR s.c <= ? + 1 THEN l.lane END AS lane, l.date, l.ck,
        (SELECT min(lo) FROM g) AS lo, (SELECT max(hi) FROM g) AS hi
 FROM l JOIN sizes s USING (lane) GROUP BY ALL ORDER BY date, lane NULLS LAST, n DESC, ck
 """
+
+FACTS_VERSION = 1  # of the columns above: raise it when they change (month files rebuild)
 
 _PARQUET = "read_parquet(?, union_by_name=true)"
 
@@ -292,7 +294,8 @@ class Queries:
         if snapshot != self._snapshot:
             self._con.execute(
                 "CREATE OR REPLACE TABLE membership AS SELECT e.event_id, e.incident_id, "
-                "coalesce(json_array_length(i.outlets), 0) AS n_outlets "
+                "coalesce(json_array_length(i.outlets), 0) AS n_outlets, "
+                "hash(e.event_id) AS event_key "
                 "FROM events e JOIN incidents i USING (incident_id)")
             if self._disk is None:
                 # Kept on the facts row too, so that the shared-only filter reads a column.
@@ -311,7 +314,7 @@ class Queries:
             wanted = "disk" if events > self.settings.memory_events else "memory"
         self._mode = wanted
         if wanted == "disk":
-            self._disk = MonthFacts(self.store.path / "cache" / "facts")
+            self._disk = MonthFacts(self.store.path / "cache" / "facts", FACTS_VERSION)
             # Scans stream from the month files; what DuckDB holds stays bounded.
             self._con.execute(f"SET memory_limit = '{DISK_MEMORY_LIMIT}'")
             self._con.execute("SET temp_directory = ?",
@@ -420,8 +423,11 @@ class Queries:
             conditions.append(f"{alias}.killed >= ?")
             params.append(state.min_killed)
         if state.shared_only:
+            # On disk the month files cannot follow each new grouping: a semi-join on the
+            # event's integer key instead (a collision could only add an event, never drop
+            # one, and at 64 bits does not happen in practice).
             conditions.append(f"{alias}.n_outlets >= 2" if self._disk is None else
-                              f"{alias}.event_id IN (SELECT event_id FROM membership "
+                              f"{alias}.event_key IN (SELECT event_key FROM membership "
                               "WHERE n_outlets >= 2)")
         return " AND ".join(conditions), params
 

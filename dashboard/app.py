@@ -34,11 +34,11 @@ def _page_for(pathname: Any) -> ModuleType:
 
 
 def _export(queries: Queries) -> Response:
-    """The current view's events as CSV, JSON Lines or Parquet, streamed, at most the
+    """The current view's events as CSV, JSON, JSON Lines or Parquet, streamed, at most the
     export cap's rows; the X-Counterpoint-Truncated header says when the view had more."""
     fmt = request.args.get("format", "csv")
-    if fmt not in ("csv", "jsonl", "parquet"):
-        return Response("format must be csv, jsonl or parquet\n", status=400,
+    if fmt not in ("csv", "json", "jsonl", "parquet"):
+        return Response("format must be csv, json, jsonl or parquet\n", status=400,
                         mimetype="text/plain")
     allowed, types = queries.vocabulary()
     state = filters.from_query(request.query_string.decode("utf-8", "replace"), allowed, types)
@@ -51,7 +51,7 @@ def _export(queries: Queries) -> Response:
         return Response(exports.parquet_bytes("events", rows), headers=headers,
                         mimetype="application/vnd.apache.parquet")
     chunks: Iterator[str] = exports.stream_text("events", rows, fmt)
-    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    mimetype = {"csv": "text/csv", "json": "application/json"}.get(fmt, "application/x-ndjson")
     return Response(chunks, headers=headers, mimetype=f"{mimetype}; charset=utf-8")
 
 

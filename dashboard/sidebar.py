@@ -113,7 +113,7 @@ def export_links(search: str) -> list[Any]:
     query = search.lstrip("?")
     return [html.A(fmt.upper(), href=f"/api/export?format={fmt}" + (f"&{query}" if query else ""),
                    className=f"export export-{fmt}", download="")
-            for fmt in ("csv", "jsonl", "parquet")]
+            for fmt in ("csv", "json", "jsonl", "parquet")]
 
 
 def register(app: dash.Dash, queries: Queries) -> None:

@@ -96,22 +96,29 @@ def write(records: Iterator[dict[str, Any]], table: str, fmt: str, out: IO[bytes
 
 def stream_text(table: str, records: Iterable[dict[str, Any]], fmt: str,
                 rows_per_chunk: int = 500) -> Iterator[str]:
-    """Records as CSV or JSON Lines text, a chunk at a time (for streaming downloads)."""
+    """Records as CSV, JSON Lines or one JSON array, a chunk at a time (for streaming
+    downloads)."""
     fields = FIELDS[table]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(fields)) if fmt == "csv" else None
     if writer is not None:
         writer.writeheader()
+    elif fmt == "json":
+        buffer.write("[")
     for index, record in enumerate(records, 1):
         row = {k: record.get(k) for k in fields}
         if writer is not None:
             writer.writerow({k: csv_cell(v) for k, v in row.items()})
+        elif fmt == "json":
+            buffer.write(("\n" if index == 1 else ",\n") + json.dumps(row, ensure_ascii=False))
         else:
             buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
         if index % rows_per_chunk == 0:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    if fmt == "json":
+        buffer.write("\n]\n")
     yield buffer.getvalue()
 
 

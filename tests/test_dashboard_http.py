@@ -91,6 +91,12 @@ def test_export_is_capped_and_says_so(demo_store: Store, monkeypatch: pytest.Mon
     path = tmp_path / "x.parquet"
     path.write_bytes(parquet.data)
     assert pq.read_table(path).num_rows == 5
+    array = client.get("/api/export?format=json&outlet=reuters")
+    assert array.mimetype == "application/json"
+    assert [r["event_id"] for r in json.loads(array.get_data(as_text=True))] == [
+        r["event_id"] for r in records]
+    empty = client.get("/api/export?format=json&q=no+sentence+says+this")
+    assert json.loads(empty.get_data(as_text=True)) == []
     assert client.get("/api/export?format=xlsx").status_code == 400
 
 

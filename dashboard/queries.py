@@ -464,8 +464,9 @@ class Queries:
         return [dict(r) for r in _cached(self, "outlets", compute)]
 
     def event_types(self) -> list[str]:
-        return [r["event_type"] for r in self._rows(
-            "SELECT DISTINCT event_type FROM facts ORDER BY event_type")]
+        # Every page load asks (the sidebar): once per batch, not a scan per load.
+        return list(_cached(self, "types", lambda: [r["event_type"] for r in self._rows(
+            "SELECT DISTINCT event_type FROM facts ORDER BY event_type")]))
 
     def vocabulary(self) -> tuple[list[str], list[str]]:
         """The outlet slugs and event types the store knows, to validate filter inputs."""

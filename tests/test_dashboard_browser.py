@@ -10,6 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from conftest import SCREENSHOTS, Server
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.filters import FilterState, to_query
 from dashboard.queries import Queries
@@ -215,12 +216,20 @@ def test_zooming_re_aggregates_on_the_server(page: Page, serve: type[Server],
     span = (date(2017, 4, 1), date(2017, 4, 20))
     inside = Queries(demo_store).count(FilterState(start=span[0], end=span[1]))
     assert 0 < inside <= 80
-    page.evaluate("([a, b]) => Plotly.relayout(document.querySelector('#timeline "
-                  ".js-plotly-plot'), {'xaxis.range': [a, b]})",
-                  [span[0].isoformat(), span[1].isoformat()])
-    page.wait_for_function(
-        f"document.querySelector('#event-count').innerText.startsWith('{inside} event')",
-        timeout=20_000)
+    # The count can show before Plotly has drawn the graph and Dash listens to its zoom (its
+    # code loads asynchronously): zoom again until the server has re-counted.
+    page.wait_for_selector("#timeline .js-plotly-plot .main-svg", timeout=20_000)
+    wanted = f"document.querySelector('#event-count').innerText.startsWith('{inside} event')"
+    for _ in range(6):
+        page.evaluate("([a, b]) => Plotly.relayout(document.querySelector('#timeline "
+                      ".js-plotly-plot'), {'xaxis.range': [a, b]})",
+                      [span[0].isoformat(), span[1].isoformat()])
+        try:
+            page.wait_for_function(wanted, timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    page.wait_for_function(wanted, timeout=5_000)
     assert "counted per" not in page.inner_text("#event-count")
     assert page.locator(POINTS).count() == inside
 

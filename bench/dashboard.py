@@ -392,16 +392,25 @@ def _incidents(w: World) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     return incidents, members
 
 
-def build_store(path: Path, params: Params) -> float | None:
-    """Build the store, or reuse it when built with the same parameters; seconds taken (None
-    when reused)."""
+def _reusable(path: Path, wanted: dict[str, Any]) -> bool:
+    """Whether path holds a store built with these parameters; else clear the way for one
+    (refusing to delete a folder this benchmark did not build)."""
     marker = path / "bench.json"
-    if marker.is_file() and json.loads(marker.read_text()) == asdict(params):
-        return None
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        return True
     if path.exists():
         if not marker.is_file() and any(path.iterdir()):
             sys.exit(f"{path} exists and is not a store this benchmark built; give --store")
         shutil.rmtree(path)
+    return False
+
+
+def build_store(path: Path, params: Params) -> float | None:
+    """Build the store, or reuse it when built with the same parameters; seconds taken (None
+    when reused)."""
+    marker = path / "bench.json"
+    if _reusable(path, asdict(params)):
+        return None
     started = time.perf_counter()
     world = draw_world(params)
     print(f"  drew {params.events} events, {len(world.article_ids)} articles "
@@ -430,12 +439,8 @@ def copy_store(source: Path, path: Path, copies: int) -> float | None:
     marker = path / "bench.json"
     params = json.loads((source / "bench.json").read_text())
     wanted = {**params, "events": params["events"] * copies, "copies_of": str(source)}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+    if _reusable(path, wanted):
         return None
-    if path.exists():
-        if not marker.is_file() and any(path.iterdir()):
-            sys.exit(f"{path} exists and is not a store this benchmark built; give --store")
-        shutil.rmtree(path)
     started = time.perf_counter()
     con = duckdb.connect()
     tag = "'-c' || ?"

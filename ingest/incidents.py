@@ -13,6 +13,7 @@ applied after grouping, by every later ingest.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -74,37 +75,92 @@ def _tokens(event: dict[str, Any]) -> set[str]:
     return found
 
 
-def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two accounts can be of one incident."""
-    pa, pb = _period(a), _period(b)
-    if pa is None or pb is None:
+class _Account:
+    """What grouping compares of one event, computed once: comparing dicts field by field in
+    every pair cost most of the grouping time on large stores."""
+
+    __slots__ = ("event_id", "start", "end", "names", "regions", "areas", "countries",
+                 "event_type", "sub", "tokens")
+
+    def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
+        self.event_id: str = event["event_id"]
+        self.start, self.end = period[0].toordinal(), period[1].toordinal()
+        names, regions, countries = _places(event)
+        self.names, self.regions, self.countries = names, regions, countries
+        self.areas = regions | names
+        self.event_type = event.get("event_type")
+        sub = event.get("sub_event_type")
+        self.sub = None if sub in (None, "Attack", "Other") else sub
+        self.tokens = frozenset(_tokens(event))
+
+
+_SLACK_DAYS = SLACK.days
+
+
+def _linkable(a: _Account, b: _Account) -> bool:
+    if a.start - _SLACK_DAYS > b.end or b.start - _SLACK_DAYS > a.end:
         return False
-    if pa[0] - SLACK > pb[1] or pb[0] - SLACK > pa[1]:
+    if not a.countries or not b.countries or a.countries.isdisjoint(b.countries):
         return False
-    names_a, regions_a, countries_a = _places(a)
-    names_b, regions_b, countries_b = _places(b)
-    if not countries_a or not countries_b or not countries_a & countries_b:
-        return False
-    if names_a and names_b and not names_a & names_b:
+    shared_names = not a.names.isdisjoint(b.names)
+    if a.names and b.names and not shared_names:
         # Different towns: only the same incident when one lies in the other's region.
         return False
-    if not names_a & names_b and (regions_a or names_a) and (regions_b or names_b) \
-            and not (regions_a | names_a) & (regions_b | names_b):
+    if not shared_names and a.areas and b.areas and a.areas.isdisjoint(b.areas):
         return False
-    types = {a.get("event_type"), b.get("event_type")}
-    if len(types) > 1 and frozenset(types) not in _COMPATIBLE:
+    if a.event_type != b.event_type \
+            and frozenset((a.event_type, b.event_type)) not in _COMPATIBLE:
         return False
-    subs = {a.get("sub_event_type"), b.get("sub_event_type")} - {None, "Attack", "Other"}
-    if len(subs) > 1 and frozenset(subs) not in _SUB_COMPATIBLE:
+    if a.sub is not None and b.sub is not None and a.sub != b.sub \
+            and frozenset((a.sub, b.sub)) not in _SUB_COMPATIBLE:
         return False
-    ta, tb = _tokens(a), _tokens(b)
-    return len(ta & tb) / max(1, len(ta | tb)) >= MIN_SIMILARITY
+    shared = len(a.tokens & b.tokens)
+    return shared / max(1, len(a.tokens) + len(b.tokens) - shared) >= MIN_SIMILARITY
+
+
+def _account(event: dict[str, Any]) -> _Account | None:
+    period = _period(event)
+    return None if period is None else _Account(event, period)
+
+
+def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two accounts can be of one incident."""
+    ka, kb = _account(a), _account(b)
+    return ka is not None and kb is not None and _linkable(ka, kb)
+
+
+def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
+    """Pairs (i, j), i < j, of accounts close enough in time and sharing a country, in the
+    order a scan of ``accounts`` (sorted by start) meets them. Each country has its own sorted
+    list, so a busy day elsewhere costs nothing."""
+    by_country: dict[str, list[int]] = defaultdict(list)
+    for i, account in enumerate(accounts):
+        for country in account.countries:
+            by_country[country].append(i)
+    position = {country: 0 for country in by_country}
+    for i, a in enumerate(accounts):
+        horizon = a.end + _SLACK_DAYS
+        found: set[int] = set()
+        for country in a.countries:
+            members = by_country[country]
+            while members[position[country]] <= i:
+                position[country] += 1
+                if position[country] == len(members):
+                    break
+            for k in range(position[country], len(members)):
+                j = members[k]
+                if accounts[j].start - _SLACK_DAYS > horizon:
+                    break
+                found.add(j)
+        for j in sorted(found):
+            yield i, j
 
 
 def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     """Groups of event ids that tell one incident, each sorted, in a stable order."""
-    usable = sorted((e for e in events if _period(e) is not None), key=lambda e: e["event_id"])
-    parent = {e["event_id"]: e["event_id"] for e in usable}
+    accounts = sorted((k for k in map(_account, events) if k is not None),
+                      key=lambda k: (k.start, k.event_id))
+    parent = {k.event_id: k.event_id for k in accounts}
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -114,28 +170,24 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
 
     # An incident spans a few days at most: links that would stretch a group further are
     # refused, so that daily reports from one city do not chain into one "incident".
-    span = {e["event_id"]: (date.fromisoformat(e["date"]), date.fromisoformat(e["date_end"]))
-            for e in usable}
-    # Only events close in time can link: sort by start and compare within the window.
-    by_start = sorted(usable, key=lambda e: (e["date"], e["event_id"]))
-    for i, a in enumerate(by_start):
-        end_a = date.fromisoformat(a["date_end"]) + SLACK
-        for b in by_start[i + 1:]:
-            if date.fromisoformat(b["date"]) - SLACK > end_a:
-                break
-            if compatible(a, b):
-                ra, rb = root(a["event_id"]), root(b["event_id"])
-                if ra == rb:
-                    continue
-                first = min(span[ra][0], span[rb][0])
-                last = max(span[ra][1], span[rb][1])
-                if last - first > MAX_SPAN:
-                    continue
-                parent[max(ra, rb)] = min(ra, rb)
-                span[min(ra, rb)] = (first, last)
+    span = {k.event_id: (k.start, k.end) for k in accounts}
+    max_span = MAX_SPAN.days
+    for i, j in _candidates(accounts):
+        a, b = accounts[i], accounts[j]
+        if not _linkable(a, b):
+            continue
+        ra, rb = root(a.event_id), root(b.event_id)
+        if ra == rb:
+            continue
+        first = min(span[ra][0], span[rb][0])
+        last = max(span[ra][1], span[rb][1])
+        if last - first > max_span:
+            continue
+        parent[max(ra, rb)] = min(ra, rb)
+        span[min(ra, rb)] = (first, last)
     groups: dict[str, list[str]] = defaultdict(list)
-    for event in usable:
-        groups[root(event["event_id"])].append(event["event_id"])
+    for account in accounts:
+        groups[root(account.event_id)].append(account.event_id)
     return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 

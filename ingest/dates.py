@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -88,7 +88,7 @@ def _lexicon(language: str) -> _Lexicon:
         "glued": rf"(?P<gl_m>{month})\s+(?P<gl_d>[0-3]\d)(?P<gl_y>(?:19|20)\d{{2}})(?!\d)",
         "drange": rf"(?:{between})?{prep}(?P<dr_d1>{day}){rng}(?P<dr_d2>{day})\s+"
                   rf"(?P<dr_m>{month}){suffix}(?:,?\s+(?P<dr_y>{year}))?",
-        "mrange": rf"(?:{between})?(?P<mr_m>{month})\s+(?P<mr_d1>{day}){rng}(?P<mr_d2>{day})"
+        "mrange": rf"(?:{between})?{prep}(?P<mr_m>{month})\s+(?P<mr_d1>{day}){rng}(?P<mr_d2>{day})"
                   rf"(?!\d)(?:,?\s+(?P<mr_y>{year}))?",
         "dmy": rf"{prep}(?P<dmy_d>{day})\s+(?:de\s+)?(?P<dmy_m>{month}){suffix}"
                rf"(?:,?\s+(?P<dmy_y>{year}))?",
@@ -291,7 +291,54 @@ def find_dates(text: str, published: date | None, language: str = "en",
         start, end, precision, duration = resolved
         found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
                                  start, end, precision, duration, *_parts(lex, match)))
-    return found
+    return _with_relative_years(text, found)
+
+
+_JOINER = re.compile(r"[\s,]{0,3}(?:\w{1,3}[\s,]{1,2})?")  # "7 April of last year", "من"
+
+
+def _relative_year(mention: DateMention) -> bool:
+    """ "last year", "в прошлом году": a whole year given by no digits of its own."""
+    return mention.precision == "year" and not mention.duration and not any(
+        c.isdigit() for c in mention.text)
+
+
+def _with_relative_years(text: str, found: list[DateMention]) -> list[DateMention]:
+    """A year-less date beside a relative year ("on April 7 last year", "last year on 7 April",
+    "7 апреля прошлого года") is that day of that year: one mention, not two."""
+    merged: list[DateMention] = []
+    i = 0
+    while i < len(found):
+        here = found[i]
+        there = found[i + 1] if i + 1 < len(found) else None
+        if there is not None and _JOINER.fullmatch(text[here.end:there.start]):
+            day, year = (here, there) if here.yearless else (there, here)
+            if day.yearless and _relative_year(year) and year.date is not None:
+                exact = _safe_date(year.date.year, *day.yearless)
+                if exact is not None:
+                    merged.append(DateMention(here.start, there.end,
+                                              text[here.start:there.end], exact, exact, "day"))
+                    i += 2
+                    continue
+        merged.append(here)
+        i += 1
+    return merged
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def lead_mention(mentions: Sequence[DateMention]) -> DateMention:
+    """The date a sentence gives its event: its first, unless a finer one inside that period
+    narrows it ("A year ago, on the night of July 28-29, 2022"; "in March, on the 16th")."""
+    first = mentions[0]
+    if first.date is None or first.date_end is None:
+        return first
+    rank = _PRECISION_RANK.get(first.precision or "", 0)
+    finer = [m for m in mentions[1:] if m.date and m.date_end and not m.duration
+             and _PRECISION_RANK.get(m.precision or "", 0) < rank
+             and first.date <= m.date and m.date_end <= first.date_end]
+    return min(finer, key=lambda m: _PRECISION_RANK.get(m.precision or "", 0)) if finer else first
 
 
 # -- publication dates ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from . import actors, claims, dates, figures, places, sentences
 from .lexicons import load_toml
@@ -91,14 +92,15 @@ def extract(article: Article) -> list[Event]:
         event.locations = places.resolve(in_sentence, sentence.text, context)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
-            first = own[0]
+            first = dates.lead_mention(own)
             event.date, event.date_end = first.iso
             event.date_precision, event.date_text = first.precision, first.text
             event.date_basis = "text" if first.date else None
         elif continues or (events and not _background(sentence.text, language)):
             # A sentence that continues the event before it, or gives another account (or a
             # denial) of an event the article reports, takes its date, and says so.
-            source = previous if continues and previous is not None else events[-1]
+            source = previous if continues and previous is not None \
+                else _returned_to(events, event)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == 0 and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
@@ -157,6 +159,32 @@ def _background_cues(language: str) -> re.Pattern[str]:
 
 def _background(sentence: str, language: str) -> bool:
     return bool(_background_cues(language).search(sentence))
+
+
+def _areas(locations: list[dict[str, Any]]) -> set[str]:
+    """Towns and regions, not countries: "Israel" says too little to tell two events apart."""
+    found = {loc["name"] for loc in locations if loc.get("precision") in ("place", "admin1")}
+    found |= {loc["admin1"] for loc in locations
+              if loc.get("precision") == "place" and loc.get("admin1")}
+    return found
+
+
+def _same_place(event: Event, other: Event) -> bool | None:
+    own, theirs = _areas(event.locations), _areas(other.locations)
+    return bool(own & theirs) if own and theirs else None
+
+
+def _returned_to(events: list[Event], event: Event) -> Event:
+    """The event a new paragraph with no date of its own goes on with: the last one, unless
+    its places say it is another the article told of earlier (after a paragraph of background
+    on "Tuesday's attack in Khan Shaykhun", "the Homs governor" is back at the strike on Homs).
+    Weapons are no guide: one story's blast is a rocket in the next sentence."""
+    last = events[-1]
+    if _same_place(event, last) is False:
+        for earlier in reversed(events[:-1]):
+            if _same_place(event, earlier):
+                return earlier
+    return last
 
 
 def _inherit(event: Event, source: Event, casualties_only: bool) -> None:

@@ -13,7 +13,6 @@ applied after grouping, by every later ingest.
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -79,8 +78,8 @@ class _Account:
     """What grouping compares of one event, computed once: comparing dicts field by field in
     every pair cost most of the grouping time on large stores."""
 
-    __slots__ = ("event_id", "start", "end", "names", "regions", "areas", "countries",
-                 "event_type", "sub", "tokens")
+    __slots__ = ("areas", "countries", "end", "event_id", "event_type", "names", "regions",
+                 "start", "sub", "tokens")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
@@ -137,16 +136,14 @@ def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
     for i, account in enumerate(accounts):
         for country in account.countries:
             by_country[country].append(i)
-    position = {country: 0 for country in by_country}
+    # Accounts are visited in order, so each country's next member is the account visited.
+    position = dict.fromkeys(by_country, 0)
     for i, a in enumerate(accounts):
         horizon = a.end + _SLACK_DAYS
         found: set[int] = set()
         for country in a.countries:
             members = by_country[country]
-            while members[position[country]] <= i:
-                position[country] += 1
-                if position[country] == len(members):
-                    break
+            position[country] += 1
             for k in range(position[country], len(members)):
                 j = members[k]
                 if accounts[j].start - _SLACK_DAYS > horizon:

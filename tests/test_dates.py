@@ -135,3 +135,21 @@ def test_date_table_covers_every_language_and_rule() -> None:
     for language in ("en", "ru", "uk", "fr", "de", "ar", "tr"):
         assert sum(1 for c in table if c["language"] == language) >= 20
     assert sum(1 for c in table if c["rule"].startswith("trap")) >= 30
+
+
+@pytest.mark.parametrize("text,published,expected", [
+    ("A year ago, on the night of July 28-29, 2022, an explosion tore through a barrack.",
+     "2023-07-29", ("2022-07-28", "2022-07-29")),
+    ("In March, on the 16th, a bomb hit the theatre; on March 16 it burned.", "2022-04-10",
+     ("2022-03-16", "2022-03-16")),
+    ("On Friday, a week after the talks in March, missiles hit the base.", "2017-04-08",
+     ("2017-04-07", "2017-04-07")),
+    ("Last week the army advanced; in 2016 it had retreated.", "2017-05-10",
+     ("2017-05-01", "2017-05-07")),
+])
+def test_a_finer_date_inside_the_first_narrows_it(text: str, published: str,
+                                                   expected: tuple[str, str]) -> None:
+    from ingest.dates import lead_mention
+
+    mentions = find_dates(text, date.fromisoformat(published), "en")
+    assert lead_mention(mentions).iso == expected

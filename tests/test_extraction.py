@@ -200,3 +200,22 @@ def test_claim_spans() -> None:
     spans = claim_spans(sentence, "en")
     assert [(sentence[s:e], name) for s, e, name in spans] == [
         ("Moscow", "Government of Russia"), ("Kyiv", "Government of Ukraine")]
+
+
+def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
+    """After a paragraph of background on another day and town, an undated paragraph naming
+    the main event's region takes the main event's date, not the background's."""
+    from ingest.formats import RawDocument
+
+    text = ("The United States fired 59 missiles at the Shayrat air base in Homs on Friday.\n\n"
+            "The Tuesday attack in Khan Shaykhun in Idlib killed at least 70 people.\n\n"
+            "The governor of Homs said the strike killed six soldiers.\n\n"
+            "Russia said the strike was an act of aggression.")
+    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
+    events = {e.sentence[:12]: e for e in extract(build_article(doc, Hints()))}
+    assert events["The United S"].date == "2017-04-07"
+    assert events["The Tuesday "].date == "2017-04-04"
+    governor = events["The governor"]
+    assert (governor.date, governor.date_inherited) == ("2017-04-07", True)
+    # No place of its own: it goes on with the paragraph before it.
+    assert events["Russia said "].date == "2017-04-07"

@@ -12,6 +12,7 @@ applied after grouping, by every later ingest.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ SLACK = timedelta(days=1)
 MAX_SPAN = timedelta(days=2)
 GROUPED_PRECISIONS = ("day",)  # a month or a year says too little to group by
 MIN_SIMILARITY = 0.2
+NEAR_KM = 3.0  # places this close are one scene: a hospital and its city
 
 # Event types that one incident can be told as: an air strike killing civilians is told as an
 # air strike by one outlet and as an attack on civilians by another.
@@ -78,8 +80,8 @@ class _Account:
     """What grouping compares of one event, computed once: comparing dicts field by field in
     every pair cost most of the grouping time on large stores."""
 
-    __slots__ = ("areas", "countries", "end", "event_id", "event_type", "names", "regions",
-                 "start", "sub", "tokens")
+    __slots__ = ("areas", "countries", "end", "event_id", "event_type", "names", "points",
+                 "regions", "start", "sub", "tokens")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
@@ -87,6 +89,8 @@ class _Account:
         names, regions, countries = _places(event)
         self.names, self.regions, self.countries = names, regions, countries
         self.areas = regions | names
+        self.points = [(loc["lat"], loc["lon"]) for loc in event.get("locations") or []
+                       if loc.get("precision") == "place" and loc.get("lat") is not None]
         self.event_type = event.get("event_type")
         sub = event.get("sub_event_type")
         self.sub = None if sub in (None, "Attack", "Other") else sub
@@ -101,7 +105,7 @@ def _linkable(a: _Account, b: _Account) -> bool:
         return False
     if not a.countries or not b.countries or a.countries.isdisjoint(b.countries):
         return False
-    shared_names = not a.names.isdisjoint(b.names)
+    shared_names = not a.names.isdisjoint(b.names) or _near(a.points, b.points)
     if a.names and b.names and not shared_names:
         # Different towns: only the same incident when one lies in the other's region.
         return False
@@ -115,6 +119,16 @@ def _linkable(a: _Account, b: _Account) -> bool:
         return False
     shared = len(a.tokens & b.tokens)
     return shared / max(1, len(a.tokens) + len(b.tokens) - shared) >= MIN_SIMILARITY
+
+
+def _near(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    """Whether two places lie within NEAR_KM: the theatre and the town it stands in."""
+    for lat_a, lon_a in a:
+        for lat_b, lon_b in b:
+            dx = (lon_a - lon_b) * math.cos(math.radians((lat_a + lat_b) / 2))
+            if math.hypot(lat_a - lat_b, dx) * 111.2 <= NEAR_KM:
+                return True
+    return False
 
 
 def _account(event: dict[str, Any]) -> _Account | None:

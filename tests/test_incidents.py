@@ -101,3 +101,21 @@ def test_bad_corrections_are_refused(tmp_path: Path, args: list[str], message: s
     ingest([ACCOUNTS], store)
     result = _cli("incidents", *args, "--store", str(store.path))
     assert result.returncode == 2 and message in result.stderr
+
+
+def _account(event_id: str, place: str, lat: float, lon: float) -> dict[str, Any]:
+    return {"event_id": event_id, "date": "2022-03-16", "date_end": "2022-03-16",
+            "date_precision": "day", "event_type": "Explosions/Remote violence",
+            "sub_event_type": "Air/drone strike", "actors": [], "figures": [],
+            "locations": [{"name": place, "admin1": "Donetsk Oblast", "country": "UA",
+                           "lat": lat, "lon": lon, "precision": "place"}]}
+
+
+def test_a_building_and_the_town_it_stands_in_are_one_scene() -> None:
+    from ingest.incidents import compatible
+
+    town = _account("e1", "Mariupol", 47.0951, 37.5413)
+    theatre = _account("e2", "Mariupol Drama Theatre", 47.0958, 37.5494)
+    volnovakha = _account("e3", "Volnovakha", 47.6011, 37.4967)  # 56 km away
+    assert compatible(town, theatre)
+    assert not compatible(theatre, volnovakha)

@@ -89,7 +89,8 @@ def extract(article: Article) -> list[Event]:
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
             for s, e in speakers)]
-        event.locations = places.resolve(in_sentence, sentence.text, context)
+        event.locations = places.resolve(_without_dateline(in_sentence, sentence.text),
+                                         sentence.text, context)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
             first = dates.lead_mention(own)
@@ -125,6 +126,27 @@ def extract(article: Article) -> list[Event]:
         events.append(event)
         previous, previous_paragraph = event, sentence.paragraph
     return events
+
+
+# "WASHINGTON/BEIRUT (Reuters) -", "KYIV, Ukraine (AP) —", "(Jerusalem) –", "BEIRUT At least":
+# where the report was filed, written in capitals (or in brackets) before the story begins.
+_DATELINE = re.compile(
+    r"^\s*(?:\((?P<bracketed>[^\W\d_][^()\n]{1,40})\)\s*[-—–:]"
+    r"|(?P<capitals>[^\W\d_a-zа-яё]{2,}(?:[ /'’.-]+[^\W\d_a-zа-яё]{2,})*)"
+    r"(?:,\s*[^\W\d_][\w .]{1,30}?)?\s*(?:\([^()\n]{1,30}\))?\s*(?:[-—–:]|(?=[A-ZА-Я]\w*\s)))")
+
+
+def _without_dateline(found: list[places.Found], sentence: str) -> list[places.Found]:
+    """The places of a sentence less its dateline's, when it names a town or region of its
+    own: the bureau a story was filed from is not where the event happened."""
+    match = _DATELINE.match(sentence)
+    if match is None:
+        return found
+    inside = [f for f in found if f.end <= match.end()]
+    rest = [f for f in found if f.end > match.end()]
+    if inside and any(any(c.kind != "country" for c in f.candidates) for f in rest):
+        return rest
+    return found
 
 
 @cache

@@ -219,3 +219,21 @@ def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
     assert (governor.date, governor.date_inherited) == ("2017-04-07", True)
     # No place of its own: it goes on with the paragraph before it.
     assert events["Russia said "].date == "2017-04-07"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("WASHINGTON/BEIRUT (Reuters) - The United States fired 59 missiles at the Shayrat air base "
+     "in Homs on Friday.", {"Shayrat Air Base", "Homs"}),
+    ("(Jerusalem) – An explosion killed dozens at al-Ahli Arab Hospital in Gaza City on "
+     "October 17, 2023.", {"al-Ahli Arab Hospital", "Gaza City"}),
+    # The dateline is the only town named: it stays.
+    ("KHAN SHEIKHUN, Syria (AP) — A suspected chemical attack killed 58 people on Tuesday.",
+     {"Khan Shaykhun"}),
+])
+def test_the_bureau_in_a_dateline_is_not_the_place(text: str, expected: set[str]) -> None:
+    from ingest.formats import RawDocument
+
+    doc = RawDocument("x", "text", text, {"published": "2023-10-18", "language": "en"})
+    (event,) = extract(build_article(doc, Hints()))
+    towns = {loc["name"] for loc in event.locations if loc["precision"] != "country"}
+    assert towns == expected

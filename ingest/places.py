@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -299,25 +300,45 @@ def find(text: str, language: str = "") -> list[Found]:
     return found
 
 
+_ARTICLES = frozenset({"al", "el", "ar", "ad", "as", "az", "an", "at", "ash", "ed", "er", "es",
+                       "ez"})
+
+
+def _fold(name: str) -> str:
+    """A name as transliterations of Arabic vary it least: no accents, hyphens or articles,
+    no doubled letters ("Deir el-Zour" and "Deir ez-Zor" are "deir zour" and "deir zor")."""
+    text = unicodedata.normalize("NFKD", name.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = re.sub(r"[-‐'’‘`]", " ", text).split()
+    words = [w for w in words if w not in _ARTICLES] or words
+    return re.sub(r"(\w)\1+", r"\1", " ".join(words))
+
+
 @cache
 def _fuzzy_choices() -> dict[str, dict[str, str]]:
-    """Names open to fuzzy matching, by their first letter (a misspelling keeps it)."""
+    """Names open to fuzzy matching, folded, by their first letter (a misspelling keeps it)."""
     by_letter: dict[str, dict[str, str]] = defaultdict(dict)
     for name, key in gazetteer().fuzzy_names.items():
-        by_letter[name[0]][name] = key
+        folded = _fold(name)
+        if folded:
+            by_letter[folded[0]].setdefault(folded, key)
     return dict(by_letter)
 
 
 def _fuzzy(g: Gazetteer, word: str, start: int) -> Found | None:
-    """A misspelt name ("Alepo", "Raqa"): capitalised, four letters or more, never a common
-    word, and not a longer word that merely begins with a place's name ("Russian")."""
-    if len(word) < 4 or not word[0].isupper() or _key(word) in g.stopwords:
+    """A misspelt name ("Alepo", "Raqa", "Deir el-Zour"): capitalised, four letters or more,
+    never a common word, and not a longer word that merely begins with a place's name
+    ("Russian")."""
+    folded = _fold(word)
+    if len(folded) < 4 or not word[0].isupper() or _key(word) in g.stopwords:
         return None
     from rapidfuzz import fuzz, process
 
-    choices = _fuzzy_choices().get(word[0], {})
-    best = process.extractOne(word, list(choices), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    if best is None or word.startswith(best[0]) or best[0].startswith(word):
+    choices = _fuzzy_choices().get(folded[0], {})
+    best = process.extractOne(folded, list(choices), scorer=fuzz.ratio,
+                              score_cutoff=FUZZY_CUTOFF)
+    if best is None or (best[0] != folded
+                        and (folded.startswith(best[0]) or best[0].startswith(folded))):
         return None  # "Russian" is not a misspelt Russia
     return Found(start, start + len(word), word, tuple(g.index[choices[best[0]]]), fuzzy=True)
 

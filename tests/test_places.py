@@ -21,6 +21,10 @@ def _names(text: str, language: str = "en") -> list[str]:
     ("İdlib kırsalında çatışma", "tr", ["Idlib"]),  # Turkish dotted capital I
     ("in al-Hassakeh in north-eastern Syria", "en", ["Al-Hasakah", "Syria"]),
     ("near ar-Raqqa, Syrian forces advanced", "en", ["Raqqa"]),
+    # Transliterations and misspellings: articles, hyphens and doubled letters folded away.
+    ("Daesh killed 33 men in Deir el-Zour.", "en", ["Deir ez-Zor"]),
+    ("Alepo was shelled again.", "en", ["Aleppo"]),
+    ("Russian jets and Sergei Shoigu", "en", []),
 ])
 def test_places_found_and_words_left_alone(text: str, language: str,
                                            expected: list[str]) -> None:

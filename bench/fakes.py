@@ -12,7 +12,7 @@ Prints, and with --json returns:
   within a day of the labelled date, beside the naive baseline of
   dateparser.search_dates(text, languages=["en"]) against the same label.
 
-    .venv/bin/python bench/fakes.py [--baseline] [--json]
+    .venv/bin/python bench/fakes.py [--baseline] [--json] [--misses N [--seed S]]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import csv
 import io
 import json
+import random
 import sys
 import tempfile
 from datetime import date, datetime
@@ -69,7 +70,7 @@ def _near(value: str | None, target: date, days: int) -> bool:
     return value is not None and abs((date.fromisoformat(value) - target).days) <= days
 
 
-def score(workers: int = 2) -> dict[str, Any]:
+def score(workers: int = 2, misses: int = 0, seed: int = 11) -> dict[str, Any]:
     rows = labels()
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "store")
@@ -91,6 +92,7 @@ def score(workers: int = 2) -> dict[str, Any]:
                 incident_of.setdefault(e["article_id"], {e["incident_id"]})
                 break
     n = len(rows)
+    missed: list[dict[str, Any]] = []
     right_outlet = in_text = near = any_event = lead_event = 0
     gov_hit = gov_any = killed_hit = killed_any = 0
     for number, row in enumerate(rows, start=1):
@@ -115,8 +117,13 @@ def score(workers: int = 2) -> dict[str, Any]:
         killed_hit += any(f["low"] is not None and f["low"] <= total <= (f["high"] or f["low"])
                           for f in tolls) or (total == 0 and not tolls)
         dated = [e for e in found if e["date"]]
-        any_event += any(_near(e["date"], target, 1) or _near(e["date_end"], target, 1)
-                         for e in dated)
+        hit = any(_near(e["date"], target, 1) or _near(e["date_end"], target, 1) for e in dated)
+        any_event += hit
+        if not hit:
+            missed.append({"label": target.isoformat(), "published": article["published"],
+                           "outlet": article["outlet"], "opening": article["text"][:300],
+                           "dates": sorted({f"{e['date']} ({e['date_text'] or 'inherited'})"
+                                            for e in dated})})
         lead_event += bool(dated) and (_near(dated[0]["date"], target, 1)
                                        or _near(dated[0]["date_end"], target, 1))
     tp = fp = fn = 0
@@ -139,7 +146,9 @@ def score(workers: int = 2) -> dict[str, Any]:
             "published_near_label": near / max(in_text, 1),
             "event_date_any": any_event / n, "event_date_lead": lead_event / n,
             "governorate_recall": gov_hit / n, "governorate_precision": gov_hit / max(gov_any, 1),
-            "killed_recall": killed_hit / n, "killed_precision": killed_hit / max(killed_any, 1)}
+            "killed_recall": killed_hit / n, "killed_precision": killed_hit / max(killed_any, 1),
+            **({"date_misses": random.Random(seed).sample(missed, min(misses, len(missed)))}
+               if misses else {})}
 
 
 def baseline() -> float:
@@ -159,13 +168,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--baseline", action="store_true", help="also run the naive baseline")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", type=int, default=0, metavar="N",
+                        help="also show N articles, drawn at random, with no event within a "
+                             "day of the label, to read against it")
+    parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    results = score()
+    results = score(misses=args.misses, seed=args.seed)
     if args.baseline:
         results["baseline_event_date_any"] = baseline()
     if args.json:
         print(json.dumps(results, indent=1))
         return
+    for miss in results.pop("date_misses", []):
+        print(f"label {miss['label']}, published {miss['published']} ({miss['outlet']}): "
+              f"{miss['opening']}\n    dated: {', '.join(miss['dates']) or 'nothing'}\n")
     for key, value in results.items():
         print(f"{key:<26} {value:.3f}" if isinstance(value, float) else f"{key:<26} {value}")
 

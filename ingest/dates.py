@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -291,7 +291,7 @@ def find_dates(text: str, published: date | None, language: str = "en",
         start, end, precision, duration = resolved
         found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
                                  start, end, precision, duration, *_parts(lex, match)))
-    return _with_relative_years(text, found)
+    return _with_nights(text, _with_relative_years(text, found))
 
 
 _JOINER = re.compile(r"[\s,]{0,3}(?:\w{1,3}[\s,]{1,2})?")  # "7 April of last year", "من"
@@ -323,6 +323,40 @@ def _with_relative_years(text: str, found: list[DateMention]) -> list[DateMentio
         merged.append(here)
         i += 1
     return merged
+
+
+# Between two days of one night: "Sunday to Monday", "Sonntag auf Montag", "dimanche à lundi".
+_NIGHT_JOINER = re.compile(r"\s*(?:to|into|and|auf|zum|zu|und|à|au|et|на|до|إلى|الى|و|-|–)\s*",
+                           re.IGNORECASE)
+# After "overnight", "in der Nacht": the day the night belongs to ("into Monday", "von").
+_NIGHT_LEAD = re.compile(r"[\s,]*(?:into|to|of|von|vom|zum|auf|de|du|с|з|على)?[\s,]*",
+                         re.IGNORECASE)
+
+
+def _with_nights(text: str, found: list[DateMention]) -> list[DateMention]:
+    """ "The night of Sunday to Monday" is a range of two days; "overnight into Monday" and
+    "in der Nacht von Sonntag auf Montag" are the days named, not the day of publication."""
+    kept: list[DateMention] = []
+    for mention in found:
+        previous = kept[-1] if kept else None
+        if previous is not None and previous.weekday is not None and mention.weekday is not None \
+                and previous.date and mention.date \
+                and _NIGHT_JOINER.fullmatch(text[previous.end:mention.start]):
+            first = mention.date - timedelta(days=(mention.weekday - previous.weekday) % 7 or 7)
+            if (mention.date - first).days == 1:
+                kept[-1] = DateMention(previous.start, mention.end,
+                                       text[previous.start:mention.end], first, mention.date,
+                                       "day")
+                continue
+        if previous is not None and previous.precision == "day" and previous.weekday is None \
+                and previous.yearless is None and not any(c.isdigit() for c in previous.text) \
+                and mention.precision == "day" \
+                and _NIGHT_LEAD.fullmatch(text[previous.end:mention.start]):
+            kept[-1] = replace(mention, start=previous.start,  # "Overnight into Monday"
+                               text=text[previous.start:mention.end])
+            continue
+        kept.append(mention)
+    return kept
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}

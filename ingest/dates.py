@@ -209,7 +209,10 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
         month = _month_of(lex, g["mo_m"])
         if published is None:
             return None, None, None, False
-        year = published.year if month <= published.month else published.year - 1
+        # The nearest such month not after publication; "last April" in April is a year ago.
+        strictly_before = g["mo_pre"].casefold() in ("last", "past", "прошлом", "минулому")
+        year = published.year if month < published.month or (
+            month == published.month and not strictly_before) else published.year - 1
         first, last = _month_bounds(year, month)
         return first, last, "month", g["mo_pre"].casefold() in ("since", "depuis", "seit", "منذ")
     if kind == "ago":
@@ -303,21 +306,35 @@ def _relative_year(mention: DateMention) -> bool:
         c.isdigit() for c in mention.text)
 
 
+def _month_only(mention: DateMention) -> bool:
+    """ "in April", "late March": a month written without its year."""
+    return mention.precision == "month" and not any(c.isdigit() for c in mention.text)
+
+
 def _with_relative_years(text: str, found: list[DateMention]) -> list[DateMention]:
-    """A year-less date beside a relative year ("on April 7 last year", "last year on 7 April",
-    "7 апреля прошлого года") is that day of that year: one mention, not two."""
+    """A year-less date or month beside a relative year ("on April 7 last year", "last year on
+    7 April", "7 апреля прошлого года", "in April last year") is that day or month of that
+    year: one mention, not two."""
     merged: list[DateMention] = []
     i = 0
     while i < len(found):
         here = found[i]
         there = found[i + 1] if i + 1 < len(found) else None
         if there is not None and _JOINER.fullmatch(text[here.end:there.start]):
-            day, year = (here, there) if here.yearless else (there, here)
-            if day.yearless and _relative_year(year) and year.date is not None:
-                exact = _safe_date(year.date.year, *day.yearless)
-                if exact is not None:
-                    merged.append(DateMention(here.start, there.end,
-                                              text[here.start:there.end], exact, exact, "day"))
+            day, year = (there, here) if _relative_year(here) else (here, there)
+            if _relative_year(year) and year.date is not None and day.date is not None:
+                span = text[here.start:there.end]
+                if day.yearless:
+                    exact = _safe_date(year.date.year, *day.yearless)
+                    if exact is not None:
+                        merged.append(DateMention(here.start, there.end, span, exact, exact,
+                                                  "day", day.duration))
+                        i += 2
+                        continue
+                elif _month_only(day):  # "в апреле прошлого года", "في نيسان من العام الماضي"
+                    first, last = _month_bounds(year.date.year, day.date.month)
+                    merged.append(DateMention(here.start, there.end, span, first, last,
+                                              "month", day.duration))
                     i += 2
                     continue
         merged.append(here)

@@ -23,7 +23,12 @@ from .models import stable_id
 
 SLACK = timedelta(days=1)
 MAX_SPAN = timedelta(days=2)
-GROUPED_PRECISIONS = ("day",)  # a month or a year says too little to group by
+LINKED_PRECISIONS = ("day",)  # accounts dated this closely link with each other
+# Accounts dated only to a week or a month ("Last April, a sarin attack on Khan Sheikhoun")
+# join an incident told at their town within that period, but link nothing themselves; a year
+# says too little.
+COARSE_PRECISIONS = ("week", "month")
+GROUPED_PRECISIONS = LINKED_PRECISIONS + COARSE_PRECISIONS
 MIN_SIMILARITY = 0.2
 NEAR_KM = 3.0  # places this close are one scene: a hospital and its city
 
@@ -80,12 +85,13 @@ class _Account:
     """What grouping compares of one event, computed once: comparing dicts field by field in
     every pair cost most of the grouping time on large stores."""
 
-    __slots__ = ("areas", "countries", "end", "event_id", "event_type", "names", "points",
-                 "regions", "start", "sub", "tokens")
+    __slots__ = ("areas", "coarse", "countries", "end", "event_id", "event_type", "names",
+                 "points", "regions", "start", "sub", "tokens")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
         self.start, self.end = period[0].toordinal(), period[1].toordinal()
+        self.coarse = event.get("date_precision") in COARSE_PRECISIONS
         names, regions, countries = _places(event)
         self.names, self.regions, self.countries = names, regions, countries
         self.areas = regions | names
@@ -139,7 +145,8 @@ def _account(event: dict[str, Any]) -> _Account | None:
 def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two accounts can be of one incident."""
     ka, kb = _account(a), _account(b)
-    return ka is not None and kb is not None and _linkable(ka, kb)
+    return ka is not None and kb is not None and not ka.coarse and not kb.coarse \
+        and _linkable(ka, kb)
 
 
 def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
@@ -169,8 +176,8 @@ def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
 
 def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     """Groups of event ids that tell one incident, each sorted, in a stable order."""
-    accounts = sorted((k for k in map(_account, events) if k is not None),
-                      key=lambda k: (k.start, k.event_id))
+    everyone = [k for k in map(_account, events) if k is not None]
+    accounts = sorted((k for k in everyone if not k.coarse), key=lambda k: (k.start, k.event_id))
     parent = {k.event_id: k.event_id for k in accounts}
 
     def root(x: str) -> str:
@@ -199,7 +206,38 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for account in accounts:
         groups[root(account.event_id)].append(account.event_id)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+    linked = [g for g in groups.values() if len(g) > 1]
+    by_id = {k.event_id: k for k in accounts}
+    _attach([k for k in everyone if k.coarse and k.names], linked, by_id)
+    return sorted((sorted(g) for g in linked), key=lambda g: g[0])
+
+
+def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _Account]
+            ) -> None:
+    """Each account dated only to a week or a month joins at most one incident: the one with
+    the most accounts it could be told with, at its town and within its period (ties go to the
+    incident whose first event id is smallest). It never joins two incidents together, and
+    nothing joins it, so the grouping of the other accounts stands as it was."""
+    at_town: dict[str, list[tuple[_Account, int]]] = defaultdict(list)
+    for index, members in enumerate(linked):
+        for event_id in members:
+            for name in by_id[event_id].names:
+                at_town[name].append((by_id[event_id], index))
+    first = [min(members) for members in linked]
+    joins: list[tuple[int, str]] = []
+    for account in coarse:
+        votes: Counter[int] = Counter()
+        seen: set[str] = set()
+        for name in sorted(account.names):
+            for other, index in at_town.get(name, []):
+                if other.event_id not in seen and _linkable(account, other):
+                    seen.add(other.event_id)
+                    votes[index] += 1
+        if votes:
+            best = min(votes, key=lambda i: (-votes[i], first[i]))
+            joins.append((best, account.event_id))
+    for index, event_id in joins:
+        linked[index].append(event_id)
 
 
 def apply_decisions(groups: list[list[str]], decisions: Iterable[dict[str, Any]]

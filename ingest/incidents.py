@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -111,7 +112,8 @@ def _linkable(a: _Account, b: _Account) -> bool:
         return False
     if not a.countries or not b.countries or a.countries.isdisjoint(b.countries):
         return False
-    shared_names = not a.names.isdisjoint(b.names) or _near(a.points, b.points)
+    shared_names = not a.names.isdisjoint(b.names) \
+        or bool(a.points and b.points and _near(a.points, b.points))
     if a.names and b.names and not shared_names:
         # Different towns: only the same incident when one lies in the other's region.
         return False
@@ -127,10 +129,15 @@ def _linkable(a: _Account, b: _Account) -> bool:
     return shared / max(1, len(a.tokens) + len(b.tokens) - shared) >= MIN_SIMILARITY
 
 
+_NEAR_DEGREES = NEAR_KM / 111.2  # of latitude: a cheap first test
+
+
 def _near(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
     """Whether two places lie within NEAR_KM: the theatre and the town it stands in."""
     for lat_a, lon_a in a:
         for lat_b, lon_b in b:
+            if abs(lat_a - lat_b) > _NEAR_DEGREES:
+                continue
             dx = (lon_a - lon_b) * math.cos(math.radians((lat_a + lat_b) / 2))
             if math.hypot(lat_a - lat_b, dx) * 111.2 <= NEAR_KM:
                 return True
@@ -218,20 +225,29 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
     the most accounts it could be told with, at its town and within its period (ties go to the
     incident whose first event id is smallest). It never joins two incidents together, and
     nothing joins it, so the grouping of the other accounts stands as it was."""
-    at_town: dict[str, list[tuple[_Account, int]]] = defaultdict(list)
+    at_town: dict[str, list[tuple[int, str, int]]] = defaultdict(list)  # (start, id, group)
     for index, members in enumerate(linked):
         for event_id in members:
             for name in by_id[event_id].names:
-                at_town[name].append((by_id[event_id], index))
+                at_town[name].append((by_id[event_id].start, event_id, index))
+    for entries in at_town.values():
+        entries.sort()
+    # Linked accounts span MAX_SPAN at most, so those that can overlap a period start after
+    # its first day less that and the slack.
+    reach = MAX_SPAN.days + _SLACK_DAYS
     first = [min(members) for members in linked]
     joins: list[tuple[int, str]] = []
     for account in coarse:
         votes: Counter[int] = Counter()
         seen: set[str] = set()
         for name in sorted(account.names):
-            for other, index in at_town.get(name, []):
-                if other.event_id not in seen and _linkable(account, other):
-                    seen.add(other.event_id)
+            entries = at_town.get(name, [])
+            k = bisect_left(entries, (account.start - reach, "", -1))
+            while k < len(entries) and entries[k][0] <= account.end + _SLACK_DAYS:
+                _, event_id, index = entries[k]
+                k += 1
+                if event_id not in seen and _linkable(account, by_id[event_id]):
+                    seen.add(event_id)
                     votes[index] += 1
         if votes:
             best = min(votes, key=lambda i: (-votes[i], first[i]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -23,7 +24,12 @@ from .models import stable_id
 
 SLACK = timedelta(days=1)
 MAX_SPAN = timedelta(days=2)
-GROUPED_PRECISIONS = ("day",)  # a month or a year says too little to group by
+LINKED_PRECISIONS = ("day",)  # accounts dated this closely link with each other
+# Accounts dated only to a week or a month ("Last April, a sarin attack on Khan Sheikhoun")
+# join an incident told at their town within that period, but link nothing themselves; a year
+# says too little.
+COARSE_PRECISIONS = ("week", "month")
+GROUPED_PRECISIONS = LINKED_PRECISIONS + COARSE_PRECISIONS
 MIN_SIMILARITY = 0.2
 NEAR_KM = 3.0  # places this close are one scene: a hospital and its city
 
@@ -80,12 +86,13 @@ class _Account:
     """What grouping compares of one event, computed once: comparing dicts field by field in
     every pair cost most of the grouping time on large stores."""
 
-    __slots__ = ("areas", "countries", "end", "event_id", "event_type", "names", "points",
-                 "regions", "start", "sub", "tokens")
+    __slots__ = ("areas", "coarse", "countries", "end", "event_id", "event_type", "names",
+                 "points", "regions", "start", "sub", "tokens")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
         self.start, self.end = period[0].toordinal(), period[1].toordinal()
+        self.coarse = event.get("date_precision") in COARSE_PRECISIONS
         names, regions, countries = _places(event)
         self.names, self.regions, self.countries = names, regions, countries
         self.areas = regions | names
@@ -105,7 +112,8 @@ def _linkable(a: _Account, b: _Account) -> bool:
         return False
     if not a.countries or not b.countries or a.countries.isdisjoint(b.countries):
         return False
-    shared_names = not a.names.isdisjoint(b.names) or _near(a.points, b.points)
+    shared_names = not a.names.isdisjoint(b.names) \
+        or bool(a.points and b.points and _near(a.points, b.points))
     if a.names and b.names and not shared_names:
         # Different towns: only the same incident when one lies in the other's region.
         return False
@@ -121,10 +129,15 @@ def _linkable(a: _Account, b: _Account) -> bool:
     return shared / max(1, len(a.tokens) + len(b.tokens) - shared) >= MIN_SIMILARITY
 
 
+_NEAR_DEGREES = NEAR_KM / 111.2  # of latitude: a cheap first test
+
+
 def _near(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
     """Whether two places lie within NEAR_KM: the theatre and the town it stands in."""
     for lat_a, lon_a in a:
         for lat_b, lon_b in b:
+            if abs(lat_a - lat_b) > _NEAR_DEGREES:
+                continue
             dx = (lon_a - lon_b) * math.cos(math.radians((lat_a + lat_b) / 2))
             if math.hypot(lat_a - lat_b, dx) * 111.2 <= NEAR_KM:
                 return True
@@ -139,7 +152,8 @@ def _account(event: dict[str, Any]) -> _Account | None:
 def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two accounts can be of one incident."""
     ka, kb = _account(a), _account(b)
-    return ka is not None and kb is not None and _linkable(ka, kb)
+    return ka is not None and kb is not None and not ka.coarse and not kb.coarse \
+        and _linkable(ka, kb)
 
 
 def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
@@ -169,8 +183,8 @@ def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
 
 def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     """Groups of event ids that tell one incident, each sorted, in a stable order."""
-    accounts = sorted((k for k in map(_account, events) if k is not None),
-                      key=lambda k: (k.start, k.event_id))
+    everyone = [k for k in map(_account, events) if k is not None]
+    accounts = sorted((k for k in everyone if not k.coarse), key=lambda k: (k.start, k.event_id))
     parent = {k.event_id: k.event_id for k in accounts}
 
     def root(x: str) -> str:
@@ -199,7 +213,47 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for account in accounts:
         groups[root(account.event_id)].append(account.event_id)
-    return sorted((sorted(g) for g in groups.values() if len(g) > 1), key=lambda g: g[0])
+    linked = [g for g in groups.values() if len(g) > 1]
+    by_id = {k.event_id: k for k in accounts}
+    _attach([k for k in everyone if k.coarse and k.names], linked, by_id)
+    return sorted((sorted(g) for g in linked), key=lambda g: g[0])
+
+
+def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _Account]
+            ) -> None:
+    """Each account dated only to a week or a month joins at most one incident: the one with
+    the most accounts it could be told with, at its town and within its period (ties go to the
+    incident whose first event id is smallest). It never joins two incidents together, and
+    nothing joins it, so the grouping of the other accounts stands as it was."""
+    at_town: dict[str, list[tuple[int, str, int]]] = defaultdict(list)  # (start, id, group)
+    for index, members in enumerate(linked):
+        for event_id in members:
+            for name in by_id[event_id].names:
+                at_town[name].append((by_id[event_id].start, event_id, index))
+    for entries in at_town.values():
+        entries.sort()
+    # Linked accounts span MAX_SPAN at most, so those that can overlap a period start after
+    # its first day less that and the slack.
+    reach = MAX_SPAN.days + _SLACK_DAYS
+    first = [min(members) for members in linked]
+    joins: list[tuple[int, str]] = []
+    for account in coarse:
+        votes: Counter[int] = Counter()
+        seen: set[str] = set()
+        for name in sorted(account.names):
+            entries = at_town.get(name, [])
+            k = bisect_left(entries, (account.start - reach, "", -1))
+            while k < len(entries) and entries[k][0] <= account.end + _SLACK_DAYS:
+                _, event_id, index = entries[k]
+                k += 1
+                if event_id not in seen and _linkable(account, by_id[event_id]):
+                    seen.add(event_id)
+                    votes[index] += 1
+        if votes:
+            best = min(votes, key=lambda i: (-votes[i], first[i]))
+            joins.append((best, account.event_id))
+    for index, event_id in joins:
+        linked[index].append(event_id)
 
 
 def apply_decisions(groups: list[list[str]], decisions: Iterable[dict[str, Any]]

@@ -119,3 +119,27 @@ def test_a_building_and_the_town_it_stands_in_are_one_scene() -> None:
     volnovakha = _account("e3", "Volnovakha", 47.6011, 37.4967)  # 56 km away
     assert compatible(town, theatre)
     assert not compatible(theatre, volnovakha)
+
+
+def test_an_account_dated_to_a_month_joins_the_incident_at_its_town() -> None:
+    from ingest.incidents import group
+
+    town = [_account("e1", "Mariupol", 47.0951, 37.5413),
+            _account("e2", "Mariupol Drama Theatre", 47.0958, 37.5494)]
+    other = [{**_account(f"e{n}", "Volnovakha", 47.6011, 37.4967), "date": "2022-03-20",
+              "date_end": "2022-03-20"} for n in (3, 4)]
+
+    def in_march(event_id: str, place: str, lat: float, lon: float) -> dict[str, Any]:
+        return {**_account(event_id, place, lat, lon), "date": "2022-03-01",
+                "date_end": "2022-03-31", "date_precision": "month"}
+
+    late = in_march("e5", "Mariupol", 47.0951, 37.5413)  # "in March, the theatre in Mariupol"
+    elsewhere = in_march("e6", "Kramatorsk", 48.7305, 37.5567)
+    both = {**in_march("e7", "Mariupol", 47.0951, 37.5413),
+            "locations": town[0]["locations"] + other[0]["locations"]}
+    groups = group([*town, *other, late, elsewhere, both])
+    # e7 names both towns: it joins one incident, the one with more accounts at its towns
+    # (two at Volnovakha, one named Mariupol), and does not make the two one.
+    assert groups == [["e1", "e2", "e5"], ["e3", "e4", "e7"]]
+    # Nor do two accounts dated to a month make an incident of their own.
+    assert group([late, {**late, "event_id": "e8"}]) == []

@@ -148,10 +148,19 @@ def _warm() -> int:
     text = ("Russian air strikes hit Aleppo on 4 April 2017, killing 12 civilians, "
             "the Syrian Observatory said.")
     process_documents([RawDocument("warm-up", "text", text)], Hints())
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return _peak_kib()
 
 
 def _peak_kib() -> int:
+    """This process's own peak resident memory. ``ru_maxrss`` carries a parent's peak across
+    fork and exec (a worker started by a large client reported the client's), so Linux's
+    ``VmHWM`` is read where there is one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

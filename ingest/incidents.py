@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -156,23 +156,49 @@ def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
         and _linkable(ka, kb)
 
 
+_CELL = 0.05  # degrees: a grid in which places NEAR_KM apart are at most one cell (two in
+# longitude) apart anywhere below 74 degrees of latitude
+
+
+def _cells(points: list[tuple[float, float]]) -> set[tuple[int, int]]:
+    """The grid cells around an account's places, in which a place NEAR_KM away must lie."""
+    found = set()
+    for lat, lon in points:
+        row, col = math.floor(lat / _CELL), math.floor(lon / _CELL)
+        found |= {(row + dr, col + dc) for dr in (-1, 0, 1) for dc in (-2, -1, 0, 1, 2)}
+    return found
+
+
 def _candidates(accounts: list[_Account]) -> Iterable[tuple[int, int]]:
-    """Pairs (i, j), i < j, of accounts close enough in time and sharing a country, in the
-    order a scan of ``accounts`` (sorted by start) meets them. Each country has its own sorted
-    list, so a busy day elsewhere costs nothing."""
-    by_country: dict[str, list[int]] = defaultdict(list)
+    """Pairs (i, j), i < j, of accounts that ``_linkable`` could link, in the order a scan of
+    ``accounts`` (sorted by start) meets them: close enough in time, in a country they share,
+    and, when both are placed in towns, at a town they share or one within NEAR_KM. Accounts
+    are listed by country, by town and by grid cell, so that a busy day elsewhere, or in
+    another town of the same country, costs nothing."""
+    lists: dict[tuple[str, Any], list[int]] = defaultdict(list)
     for i, account in enumerate(accounts):
         for country in account.countries:
-            by_country[country].append(i)
-    # Accounts are visited in order, so each country's next member is the account visited.
-    position = dict.fromkeys(by_country, 0)
+            lists["country", country].append(i)
+            if not account.names:
+                lists["unplaced", country].append(i)
+        for name in account.names:
+            lists["town", name].append(i)
+        for lat, lon in account.points:
+            lists["cell", (math.floor(lat / _CELL), math.floor(lon / _CELL))].append(i)
     for i, a in enumerate(accounts):
         horizon = a.end + _SLACK_DAYS
+        if a.names:
+            keys: list[tuple[str, Any]] = [("unplaced", c) for c in a.countries]
+            keys += [("town", name) for name in a.names]
+            keys += [("cell", cell) for cell in _cells(a.points)]
+        else:
+            keys = [("country", c) for c in a.countries]
         found: set[int] = set()
-        for country in a.countries:
-            members = by_country[country]
-            position[country] += 1
-            for k in range(position[country], len(members)):
+        for key in keys:
+            members = lists.get(key)
+            if not members:
+                continue
+            for k in range(bisect_right(members, i), len(members)):
                 j = members[k]
                 if accounts[j].start - _SLACK_DAYS > horizon:
                     break

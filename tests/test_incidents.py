@@ -143,3 +143,46 @@ def test_an_account_dated_to_a_month_joins_the_incident_at_its_town() -> None:
     assert groups == [["e1", "e2", "e5"], ["e3", "e4", "e7"]]
     # Nor do two accounts dated to a month make an incident of their own.
     assert group([late, {**late, "event_id": "e8"}]) == []
+
+
+def test_indexed_comparison_groups_as_comparing_every_pair(monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Grouping compares an account only with those of its countries, towns and nearby grid
+    cells; on random accounts that gives exactly what comparing every pair gives."""
+    import random
+
+    from ingest import incidents
+
+    rng = random.Random(7)
+    towns = [("Aleppo", "SY", 36.2021, 37.1343), ("Anadan", "SY", 36.2936, 37.0436),
+             ("Idlib", "SY", 35.9306, 36.6339), ("Ariha", "SY", 35.8136, 36.6097),
+             ("Mariupol", "UA", 47.0951, 37.5413), ("Mariupol Port", "UA", 47.0901, 37.5600)]
+    kinds = [("Explosions/Remote violence", "Air/drone strike"),
+             ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+             ("Battles", "Armed clash"), ("Violence against civilians", "Attack")]
+    events = []
+    for n in range(150):
+        day = f"2016-04-{rng.randint(1, 20):02d}"
+        name, country, lat, lon = rng.choice(towns)
+        place = {"name": name, "admin1": name, "country": country, "lat": lat, "lon": lon,
+                 "precision": "place"}
+        if rng.random() < 0.3:  # placed only in its country
+            place = {"name": country, "admin1": None, "country": country, "lat": lat,
+                     "lon": lon, "precision": "country"}
+        kind = rng.choice(kinds)
+        events.append({"event_id": f"e{n:04d}", "date": day, "date_end": day,
+                       "date_precision": "day", "event_type": kind[0],
+                       "sub_event_type": kind[1], "locations": [place], "figures": [],
+                       "actors": [{"name": rng.choice(["A", "B"]), "role": "actor1"}]})
+    indexed = incidents.group(events)
+
+    def every_pair(accounts: list[Any]) -> Any:
+        for i, a in enumerate(accounts):
+            for j in range(i + 1, len(accounts)):
+                if accounts[j].start - 1 > a.end + 1:
+                    break
+                yield i, j
+
+    monkeypatch.setattr(incidents, "_candidates", every_pair)
+    assert incidents.group(events) == indexed
+    assert len(indexed) > 10

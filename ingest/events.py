@@ -7,7 +7,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
-from typing import Any
 
 from . import actors, claims, dates, figures, places, sentences
 from .lexicons import load_toml
@@ -183,16 +182,8 @@ def _background(sentence: str, language: str) -> bool:
     return bool(_background_cues(language).search(sentence))
 
 
-def _areas(locations: list[dict[str, Any]]) -> set[str]:
-    """Towns and regions, not countries: "Israel" says too little to tell two events apart."""
-    found = {loc["name"] for loc in locations if loc.get("precision") in ("place", "admin1")}
-    found |= {loc["admin1"] for loc in locations
-              if loc.get("precision") == "place" and loc.get("admin1")}
-    return found
-
-
 def _same_place(event: Event, other: Event) -> bool | None:
-    own, theirs = _areas(event.locations), _areas(other.locations)
+    own, theirs = places.areas(event.locations), places.areas(other.locations)
     return bool(own & theirs) if own and theirs else None
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from . import places
 from .models import stable_id
 
 SLACK = timedelta(days=1)
@@ -58,18 +59,11 @@ def _period(event: dict[str, Any]) -> tuple[date, date] | None:
     return date.fromisoformat(event["date"]), date.fromisoformat(event["date_end"])
 
 
-def _places(event: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
-    """(places, admin1 regions, countries) an event names."""
-    names, regions, countries = set(), set(), set()
-    for loc in event.get("locations") or []:
-        countries.add(loc["country"])
-        if loc["precision"] == "place":
-            names.add(loc["name"])
-            if loc.get("admin1"):
-                regions.add(loc["admin1"])
-        elif loc["precision"] == "admin1":
-            regions.add(loc["name"])
-    return names, regions, countries
+def _places(event: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(places, countries) an event names."""
+    locations = event.get("locations") or []
+    return ({loc["name"] for loc in locations if loc["precision"] == "place"},
+            {loc["country"] for loc in locations})
 
 
 def _tokens(event: dict[str, Any]) -> set[str]:
@@ -87,15 +81,14 @@ class _Account:
     every pair cost most of the grouping time on large stores."""
 
     __slots__ = ("areas", "coarse", "countries", "end", "event_id", "event_type", "names",
-                 "points", "regions", "start", "sub", "tokens")
+                 "points", "start", "sub", "tokens")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
         self.start, self.end = period[0].toordinal(), period[1].toordinal()
         self.coarse = event.get("date_precision") in COARSE_PRECISIONS
-        names, regions, countries = _places(event)
-        self.names, self.regions, self.countries = names, regions, countries
-        self.areas = regions | names
+        self.names, self.countries = _places(event)
+        self.areas = places.areas(event.get("locations") or [])
         self.points = [(loc["lat"], loc["lon"]) for loc in event.get("locations") or []
                        if loc.get("precision") == "place" and loc.get("lat") is not None]
         self.event_type = event.get("event_type")

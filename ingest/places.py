@@ -399,6 +399,15 @@ def is_place(name: str) -> bool:
     return bool(places)
 
 
+def areas(locations: list[dict[str, Any]]) -> set[str]:
+    """The towns and admin1 regions a list of locations names, with the regions its towns lie
+    in; countries say too little to tell two events apart."""
+    found = {loc["name"] for loc in locations if loc.get("precision") in ("place", "admin1")}
+    found |= {loc["admin1"] for loc in locations
+              if loc.get("precision") == "place" and loc.get("admin1")}
+    return found
+
+
 def countries(found: list[Found]) -> Counter[str]:
     """The countries a text is about, from the names in it that are not ambiguous and not
     weak evidence themselves (a small town's name is too often something else)."""

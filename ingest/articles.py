@@ -76,11 +76,13 @@ def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: st
 def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date | None, str]:
     """A publication date opening the text ("Wed 05 Apr 2017 ...", "Published June 4 2016")."""
     head = text[:200]
-    previous_end = -10
+    previous_end, previous_text = -10, ""
     for mention in dates.find_dates(head, None, language, day_first):
         prefix = head[:mention.start]
-        after_weekday = mention.start - previous_end <= 2
-        previous_end = mention.end
+        # "Thursday 27 November 2014" opens a dateline; "on Tuesday, July 19, 2016" is prose.
+        after_weekday = mention.start - previous_end <= 2 and not (
+            _PREPOSITION.match(previous_text) and not _POSTED.search(head[:previous_end]))
+        previous_end, previous_text = mention.end, mention.text
         if re.search(r"[.!?]\s", prefix) or "\n" in prefix.strip():
             break  # past the first sentence: dates there are the story's
         if not (mention.precision == "day" and mention.date and mention.date == mention.date_end):
@@ -91,7 +93,7 @@ def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date |
         rest = re.sub(r"^[\s,]*(?:\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[AP]M))?)?", "", rest)
         rest = rest.lstrip(" ,.:-–—|\n")
         if len(prefix.split()) > 4 and not after_weekday \
-                and not (rest[:1].isupper() or rest[:1] in "\"“«("):
+                and not (rest[:1].isupper() or (rest[:1] and rest[:1] in "\"“«(")):
             break  # mid-sentence ("... killed 30 on 6 May 2014 when"), not a dateline
         # What precedes a dateline in the headline zone is headline and agency name.
         return mention.date, rest

@@ -13,7 +13,7 @@ Akdag" resolve to the organisation or person named before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
@@ -960,6 +960,27 @@ def find_claims(sentence: str, language: str = "en", context: str = ""
     surname refer to."""
     claimed = [name for _, _, name in claim_spans(sentence, language, context)]
     return list(dict.fromkeys(claimed)), bool(_lexicon(language).denial.search(sentence))
+
+
+# Between a speech verb and the day it names: "said on Saturday", "told reporters on Monday",
+# "said in a statement Tuesday"; a few words, no clause of their own.
+_TELLING_GAP = re.compile(r"[\s,]*(?:[^\W\d_]+[\s,]+){0,4}")
+
+
+def telling_dates(sentence: str, language: str, spans: Sequence[tuple[int, int]]
+                  ) -> list[bool]:
+    """Which of the date expressions at ``spans`` date the telling rather than the event: the
+    day that follows a speech verb ("a monitoring group said on Saturday", "заявил в субботу").
+    A complementiser in between ("said that on Friday ...") hands the date back to the event."""
+    lexicon = _lexicon(language)
+    verb_ends = [cue.end() for pattern in (lexicon.after, lexicon.inverted)
+                 for cue in pattern.finditer(sentence)]
+    told = []
+    for start, _ in spans:
+        gaps = [sentence[end:start] for end in verb_ends if end <= start]
+        told.append(any(_TELLING_GAP.fullmatch(gap) and not lexicon.complementisers.search(gap)
+                        for gap in gaps))
+    return told
 
 
 def claim_spans(sentence: str, language: str = "en", context: str = ""

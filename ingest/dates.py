@@ -22,6 +22,7 @@ from .lexicons import load_toml
 LANGUAGES = ("en", "ru", "uk", "fr", "de", "ar", "tr")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 FUTURE_SLACK = timedelta(days=7)  # announced events may lie a few days after publication
+SINCE_SPAN = timedelta(days=7)  # "since Tuesday" is one event's period; "since March 3" is not
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class _Lexicon:
     relative: dict[str, tuple[str, int]]
     language: str
     ago_units: dict[str, str]  # unit word -> day | week | month | year
+    since: re.Pattern[str]  # "since", "depuis" right before a day
 
 
 def _alternation(forms: list[str]) -> str:
@@ -106,7 +108,9 @@ def _lexicon(language: str) -> _Lexicon:
     pattern = re.compile(rf"(?<![\w/.-])(?:{combined})(?:(?<=\d)|(?![^\W_]))", re.IGNORECASE)
     ago_units = {word.casefold(): unit.rstrip("s")
                  for unit, words in table.get("ago_units", {}).items() for word in words}
-    return _Lexicon(pattern, months, weekdays, relative, language, ago_units)
+    since = re.compile(rf"(?<!\w)(?:{_alternation(table.get('since', []))})\s+$"
+                       if table.get("since") else r"(?!x)x", re.IGNORECASE)
+    return _Lexicon(pattern, months, weekdays, relative, language, ago_units, since)
 
 
 def _int(text: str) -> int:
@@ -294,7 +298,26 @@ def find_dates(text: str, published: date | None, language: str = "en",
         start, end, precision, duration = resolved
         found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
                                  start, end, precision, duration, *_parts(lex, match)))
-    return _with_nights(text, _with_relative_years(text, found))
+    return _with_since(lex, text, _with_nights(text, _with_relative_years(text, found)),
+                       published)
+
+
+def _with_since(lex: _Lexicon, text: str, found: list[DateMention], published: date | None
+                ) -> list[DateMention]:
+    """ "Killed since Tuesday": from that day to publication, not the one day. A longer run
+    ("depuis le 3 mars" in November) is, like "since 2011", the start of a period, not an event."""
+    if published is None:
+        return found
+    spanned = []
+    for mention in found:
+        before = lex.since.search(text, max(0, mention.start - 16), mention.start)
+        if before and mention.precision == "day" and mention.date and mention.date < published:
+            spanned_text = text[before.start():mention.end]
+            mention = replace(mention, start=before.start(), text=spanned_text,
+                              date_end=published) if published - mention.date <= SINCE_SPAN \
+                else replace(mention, start=before.start(), text=spanned_text, duration=True)
+        spanned.append(mention)
+    return spanned
 
 
 _JOINER = re.compile(r"[\s,]{0,3}(?:\w{1,3}[\s,]{1,2})?")  # "7 April of last year", "من"
@@ -374,6 +397,38 @@ def _with_nights(text: str, found: list[DateMention]) -> list[DateMention]:
             continue
         kept.append(mention)
     return kept
+
+
+# A photo's credit left in the text by a scraper: "... Hasakeh on Monday (AFP photo) BEIRUT".
+_PHOTO_CREDIT = re.compile(r"\([^()]{0,40}?(?<!\w)(?:photo|foto|фото|світлина|صورة|fotoğraf)"
+                           r"(?!\w)[^()]{0,40}\)|(?<!\w)(?:REUTERS|AFP|AP|EPA|ANADOLU)/",
+                           re.IGNORECASE)
+# What may follow the date closing a Reuters-style caption ("... in Manbij, Syria July 1, 2016.
+# REUTERS/Name", "... Latakia June 6 2015 (Reuters)"): a credit, or nothing.
+_CAPTION_TAIL = re.compile(r"[\s.]*(?:\([^()]{1,40}\)|(?:REUTERS|AFP|AP|EPA)/|$)")
+_WORD_BEFORE = re.compile(r"(\w[\w'’-]*)[\s,]+$")
+
+
+def caption_dates(sentence: str, offset: int, mentions: Sequence[DateMention],
+                  language: str = "en") -> list[bool]:
+    """Which of a sentence's dates belong to a photo caption, not to an event: those before a
+    photo credit, and those up to a caption's closing date, written after the place with no
+    preposition ("..., Syria July 1, 2016."). ``offset`` is where the sentence starts."""
+    lex = _lexicon(language)
+    end = 0
+    credit = _PHOTO_CREDIT.search(sentence)
+    if credit:
+        end = credit.start()
+    for mention in mentions:
+        start, stop = mention.start - offset, mention.end - offset
+        before = _WORD_BEFORE.search(sentence[:start])
+        if mention.precision == "day" and re.search(r"(?:19|20)\d\d", mention.text) \
+                and not mention.text[:1].islower() and before and before.group(1)[0].isupper() \
+                and before.group(1).casefold() not in lex.weekdays \
+                and before.group(1).casefold() not in lex.months \
+                and _CAPTION_TAIL.match(sentence, stop):
+            end = max(end, stop)
+    return [m.end - offset <= end for m in mentions]
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}

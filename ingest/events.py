@@ -69,6 +69,9 @@ def extract(article: Article) -> list[Event]:
             previous = None if sentence.paragraph != previous_paragraph else previous
             continue
         own = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        own = [m for m, caption in zip(own, dates.caption_dates(sentence.text, sentence.start,
+                                                                 own, language), strict=True)
+               if not caption]
         if not own and any(m.duration and sentence.start <= m.start < sentence.end
                            for m in all_mentions):
             continue  # "more than 320,000 dead since 2011": background, not an event
@@ -92,8 +95,18 @@ def extract(article: Article) -> list[Event]:
                                          sentence.text, context)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
-            first = dates.lead_mention(own)
+            # "killed last week ..., a monitor said on Saturday": the event's date, not the
+            # day it was told, unless the telling is all the sentence dates.
+            told = claims.telling_dates(sentence.text, language,
+                                        [(m.start - sentence.start, m.end - sentence.start)
+                                         for m in own])
+            first = dates.lead_mention([m for m, t in zip(own, told, strict=True) if not t] or own)
             event.date, event.date_end = first.iso
+            if published and first.date and first.date_end \
+                    and first.date <= published < first.date_end:
+                # "This week", "this month": what the article reports had happened by the
+                # day it was published, so the period ends there.
+                event.date_end = published.isoformat()
             event.date_precision, event.date_text = first.precision, first.text
             event.date_basis = "text" if first.date else None
         elif continues or (events and not _background(sentence.text, language)):

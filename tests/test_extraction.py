@@ -237,3 +237,51 @@ def test_the_bureau_in_a_dateline_is_not_the_place(text: str, expected: set[str]
     (event,) = extract(build_article(doc, Hints()))
     towns = {loc["name"] for loc in event.locations if loc["precision"] != "country"}
     assert towns == expected
+
+
+def _lead_dates(text: str, published: str, language: str = "en") -> tuple[str | None, ...]:
+    from ingest.formats import RawDocument
+
+    doc = RawDocument("x", "text", text, {"published": published, "language": language})
+    (event,) = extract(build_article(doc, Hints()))[:1]
+    return event.date, event.date_end
+
+
+@pytest.mark.parametrize("text,published,language,expected", [
+    # The day the monitor told of it is not the day of the killings.
+    ("At least 48 people were killed in a village last week, a monitoring group said on "
+     "Saturday.", "2015-02-23", "en", ("2015-02-16", "2015-02-22")),
+    ("Officials told reporters at a briefing on Tuesday that missiles struck the base on "
+     "Monday.", "2016-09-21", "en", ("2016-09-19", "2016-09-19")),
+    ("Le ministère a déclaré jeudi que la frappe avait tué 12 personnes mardi.", "2017-04-07",
+     "fr", ("2017-04-04", "2017-04-04")),
+    # The telling is all the sentence dates: it stands in for the event's day.
+    ("The Observatory said on Friday that 19 people were killed by air strikes.", "2014-10-10",
+     "en", ("2014-10-10", "2014-10-10")),
+    # "said that on Friday": the complementiser hands the day back to the event.
+    ("Activists said that on Friday air strikes killed 19 people in Hama, a monitor reported "
+     "on Sunday.", "2014-10-12", "en", ("2014-10-10", "2014-10-10")),
+])
+def test_the_day_of_telling_gives_way_to_the_event_day(
+        text: str, published: str, language: str, expected: tuple[str, str]) -> None:
+    assert _lead_dates(text, published, language) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A Reuters caption ends with its place and date, no preposition: not the event's date.
+    ("A fighter walks in the silos of Manbij in Aleppo Governorate, Syria July 1, 2016. "
+     "Air strikes killed at least 85 civilians on Tuesday.", ("2016-07-19", "2016-07-19")),
+    ("A soldier runs near destroyed buildings in Hasakeh on Monday (AFP photo) BEIRUT Thirteen "
+     "civilians were killed in air strikes on Wednesday.", ("2016-07-20", "2016-07-20")),
+    # A date that closes a sentence after a weekday is prose, not a caption.
+    ("Air strikes killed 85 civilians in Manbij on Tuesday, July 19, 2016.",
+     ("2016-07-19", "2016-07-19")),
+])
+def test_caption_dates_are_not_event_dates(text: str, expected: tuple[str, str]) -> None:
+    assert _lead_dates(text, "2016-07-20") == expected
+
+
+def test_a_period_reaching_past_publication_ends_there() -> None:
+    """What an article reports "this week" had happened by the day it was published."""
+    text = "Two civilians were killed in Aleppo in strikes this week."
+    assert _lead_dates(text, "2016-09-16") == ("2016-09-12", "2016-09-16")

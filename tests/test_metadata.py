@@ -89,6 +89,15 @@ def test_datelines_give_publication_date_and_leave_the_text(opening: str,
     assert str(record["text"]).startswith("Five people")
 
 
+@pytest.mark.parametrize("text", [
+    "Air strikes killed 85 civilians in Manbij on Tuesday, July 19, 2016.",
+    "Shelling killed 30 people in the city on 6 May 2014.",
+])
+def test_a_sentence_ending_with_its_date_is_not_a_dateline(text: str) -> None:
+    record = article(text, kind="table")
+    assert record["text"] == text and record["published_basis"] != "text"
+
+
 def test_metadata_wins_over_hint_and_hint_over_guess() -> None:
     doc = RawDocument("x", "table", BODY, {"published": "2017-04-07"})
     hinted = Hints(published=__import__("datetime").date(2020, 1, 1), outlet="TASS")

@@ -7,6 +7,7 @@ Islamic State, IS, ISIS, ISIL, Daesh, ИГИЛ and داعش are one actor. Roles
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -69,21 +70,35 @@ def canonical(name: str) -> str | None:
 SPEAKERS = frozenset({"ngo", "ministry", "international"})
 
 
-def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset()
-          ) -> list[dict[str, str]]:
+def _with_forces(named: list[Mention], forces: Sequence[Mention]) -> list[Mention]:
+    """Registry mentions and forces named by noun and country, in order. A force overrides
+    the government it overlaps ("Assad regime warplanes" are the military); any other
+    registry name it overlaps is more precise than it ("Russian Aerospace Forces")."""
+    kept = list(named)
+    for force in forces:
+        overlapping = [m for m in kept if m.start < force.end and force.start < m.end]
+        if all(m.actor.kind == "government" for m in overlapping):
+            kept = [m for m in kept if m not in overlapping] + [force]
+    return sorted(kept, key=lambda m: (m.start, -m.end))
+
+
+def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
+          forces: Sequence[Mention] = ()) -> list[dict[str, str]]:
     """Actors of an event with ACLED roles: the nearest before the event word acts (actor1),
     the first after it is acted on (actor2), unless marked as the agent ("killed by X").
-    Actors the sentence cites as its sources, and speakers, are only ``associated``."""
-    named = find(sentence)
+    Actors the sentence cites as its sources, and speakers, are only ``associated``.
+    ``forces`` adds a country's forces the registry does not name word for word."""
+    named = _with_forces(find(sentence), forces)
     mentions = [m for m in named if m.actor.name not in sources
                 and m.actor.kind not in SPEAKERS]
     if not mentions:
         return []
-    before = [m for m in mentions if m.end <= anchor]
+    # A name that holds the event word ("Israeli jets", "Assad regime warplanes") acts.
+    before = [m for m in mentions if m.start < anchor]
     after = [m for m in mentions if m.start >= anchor]
     actor1: Mention | None = None
     actor2: Mention | None = None
-    for mention in after:
+    for mention in [m for m in before if m.end > anchor] + after:
         if _AGENT.search(sentence[max(0, mention.start - 30):mention.start]):
             actor1 = mention
             break

@@ -230,6 +230,17 @@ def _country_word(word: str) -> str | None:
     return None
 
 
+def country_of(word: str) -> str | None:
+    """The country (ISO code) a word names as a demonym ("Turkish", "украинской", "الروسية")
+    or a country name or capital ("Syria's", "России"), else None."""
+    return _country_word(word)
+
+
+def state_actor(code: str, kind: str) -> str | None:
+    """The registry's ``government`` or ``state-forces`` actor of a country, if any."""
+    return _state_actor(code, kind)
+
+
 @cache
 def _state_actor(code: str, kind: str) -> str | None:
     """The registry's government (or military) actor of a country, if it has one."""

@@ -298,8 +298,25 @@ def find_dates(text: str, published: date | None, language: str = "en",
         start, end, precision, duration = resolved
         found.append(DateMention(match.start(), match.end(), text[match.start():match.end()],
                                  start, end, precision, duration, *_parts(lex, match)))
-    return _with_since(lex, text, _with_nights(text, _with_relative_years(text, found)),
-                       published)
+    found = _with_nights(text, _with_relative_years(text, _with_weekday_dates(text, found)))
+    return _with_since(lex, text, found, published)
+
+
+def _with_weekday_dates(text: str, found: list[DateMention]) -> list[DateMention]:
+    """ "Samedi 7 avril", "on Tuesday, July 19, 2016", "у середу, 16 березня": the weekday
+    names the date that follows it, so the date is the one mention (the weekday alone would
+    be the last such day before publication)."""
+    merged: list[DateMention] = []
+    for mention in found:
+        previous = merged[-1] if merged else None
+        if previous is not None and previous.weekday is not None and mention.weekday is None \
+                and mention.precision == "day" and any(c.isdigit() for c in mention.text) \
+                and re.fullmatch(r"[\s,]{0,3}", text[previous.end:mention.start]):
+            merged[-1] = replace(mention, start=previous.start, weekday=previous.weekday,
+                                 text=text[previous.start:mention.end])
+            continue
+        merged.append(mention)
+    return merged
 
 
 def _with_since(lex: _Lexicon, text: str, found: list[DateMention], published: date | None

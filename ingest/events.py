@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
-from . import actors, claims, dates, figures, places, sentences
+from . import actors, claims, dates, figures, forces, places, sentences
 from .lexicons import load_toml
 from .models import Article, Event
 
@@ -26,10 +26,12 @@ def _types(language: str) -> tuple[_EventType, ...]:
     for entry in load_toml("events.toml")["type"]:
         words = entry.get(language) or entry.get("en") or []
         alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        exceptions = "|".join(re.escape(w) for w in entry.get("not", {}).get(language, []))
+        unless = f"(?!{exceptions})" if exceptions else ""
         # Arabic joins conjunctions and prepositions to the word: "وقصف", "بالقصف".
         prefix = r"(?:[وف]?(?:ب|ل|ك)?(?:ال)?)?" if language == "ar" else ""
-        found.append(_EventType(entry["event_type"], entry["sub_event_type"],
-                                re.compile(rf"(?<!\w){prefix}(?:{alternation})", re.IGNORECASE)))
+        found.append(_EventType(entry["event_type"], entry["sub_event_type"], re.compile(
+            rf"(?<!\w){prefix}{unless}(?:{alternation})", re.IGNORECASE)))
     return tuple(found)
 
 
@@ -82,7 +84,8 @@ def extract(article: Article) -> list[Event]:
                                                        context=article.text[:sentence.start])
         event.stance = "denies" if denial else "asserts"
         event.actors = actors.roles(sentence.text, typed[2],
-                                    claims.registry_names(event.claimed_by))
+                                    claims.registry_names(event.claimed_by),
+                                    forces.find(sentence.text, language))
         # A capital or country that speaks ("Moscow says") is no place of the event.
         speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
@@ -111,9 +114,9 @@ def extract(article: Article) -> list[Event]:
             event.date_basis = "text" if first.date else None
         elif continues or (events and not _background(sentence.text, language)):
             # A sentence that continues the event before it, or gives another account (or a
-            # denial) of an event the article reports, takes its date, and says so.
-            source = previous if continues and previous is not None \
-                else _returned_to(events, event)
+            # denial) of an event the article reports, takes its date, and says so; its places
+            # may show it goes back to an earlier event, after a sentence of background.
+            source = _returned_to(events, event)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == 0 and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
@@ -201,7 +204,7 @@ def _same_place(event: Event, other: Event) -> bool | None:
 
 
 def _returned_to(events: list[Event], event: Event) -> Event:
-    """The event a new paragraph with no date of its own goes on with: the last one, unless
+    """The event a sentence with no date of its own goes on with: the last one, unless
     its places say it is another the article told of earlier (after a paragraph of background
     on "Tuesday's attack in Khan Shaykhun", "the Homs governor" is back at the strike on Homs).
     Weapons are no guide: one story's blast is a rocket in the next sentence."""

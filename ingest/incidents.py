@@ -51,6 +51,13 @@ _SUB_COMPATIBLE = {
     frozenset({"Shelling/artillery/missile attack", "Chemical weapon"}),
     frozenset({"Remote explosive/landmine/IED", "Suicide bomb"}),
 }
+# A blast is how the side that denies a strike tells it ("the explosion at al-Ahli", "Azov
+# blew up the theatre", "an explosion tore through the barrack"): the same incident only at
+# the same scene, since a province's bombings and air strikes on one day are many incidents.
+_SUB_COMPATIBLE_AT_SCENE = {
+    frozenset({"Remote explosive/landmine/IED", "Air/drone strike"}),
+    frozenset({"Remote explosive/landmine/IED", "Shelling/artillery/missile attack"}),
+}
 
 
 def _period(event: dict[str, Any]) -> tuple[date, date] | None:
@@ -115,9 +122,10 @@ def _linkable(a: _Account, b: _Account) -> bool:
     if a.event_type != b.event_type \
             and frozenset((a.event_type, b.event_type)) not in _COMPATIBLE:
         return False
-    if a.sub is not None and b.sub is not None and a.sub != b.sub \
-            and frozenset((a.sub, b.sub)) not in _SUB_COMPATIBLE:
-        return False
+    if a.sub is not None and b.sub is not None and a.sub != b.sub:
+        pair = frozenset((a.sub, b.sub))
+        if pair not in _SUB_COMPATIBLE and not (shared_names and pair in _SUB_COMPATIBLE_AT_SCENE):
+            return False
     shared = len(a.tokens & b.tokens)
     return shared / max(1, len(a.tokens) + len(b.tokens) - shared) >= MIN_SIMILARITY
 

@@ -285,3 +285,64 @@ def test_a_period_reaching_past_publication_ends_there() -> None:
     """What an article reports "this week" had happened by the day it was published."""
     text = "Two civilians were killed in Aleppo in strikes this week."
     assert _lead_dates(text, "2016-09-16") == ("2016-09-12", "2016-09-16")
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Two Israeli F-15 jets fired eight missiles at the T-4 airbase.", "en",
+     [("Military Forces of Israel", "Israeli F-15 jets")]),
+    ("Ракеты, выпущенные американскими эсминцами, долетели до сирийской авиабазы.", "ru",
+     [("Military Forces of the United States", "американскими эсминцами"),
+      ("Military Forces of Syria", "сирийской авиабазы")]),
+    ("Удары по позициям армии России.", "ru", [("Military Forces of Russia", "армии России")]),
+    ("Les avions russes ont frappé Idleb.", "fr", [("Military Forces of Russia", "avions russes")]),
+    ("Die israelischen Kampfflugzeuge griffen an.", "de",
+     [("Military Forces of Israel", "israelischen Kampfflugzeuge")]),
+    ("قصف شنته طائرات النظام السوري", "ar",
+     [("Military Forces of Syria", "طائرات النظام السوري")]),
+    ("Rus savaş uçakları İdlib'i vurdu.", "tr",
+     [("Military Forces of Russia", "Rus savaş uçakları")]),
+    ("The attack was carried out by Assad regime warplanes.", "en",
+     [("Military Forces of Syria", "Assad regime warplanes")]),
+    # Where adjectives precede their noun, a demonym after it belongs to the next noun.
+    ("Troops attacked Ukrainian positions.", "en",
+     [("Military Forces of Ukraine", "Ukrainian positions")]),
+    ("US officials said the talks would go on.", "en", []),
+])
+def test_forces_named_by_noun_and_country(text: str, language: str,
+                                          expected: list[tuple[str, str]]) -> None:
+    from ingest.forces import find
+
+    assert [(m.actor.name, m.text) for m in find(text, language)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The force holds the event word: it acts.
+    ("The attack was carried out by Assad regime warplanes.",
+     {"actor1": "Military Forces of Syria"}),
+    ("Russia said a Syrian airstrike had hit a depot of Hayat Tahrir al-Sham.",
+     {"actor1": "Military Forces of Syria", "actor2": "Hayat Tahrir al-Sham"}),
+])
+def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
+    from ingest.formats import RawDocument
+
+    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
+    (event,) = extract(build_article(doc, Hints()))
+    assert {a["role"]: a["name"] for a in event.actors if a["role"] != "associated"} == expected
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    # Fighters are no fight: "боевики", "бійці", "Kämpfer", "combattants".
+    ("Боевики «Азова» в среду взорвали здание театра.", "ru", "Remote explosive/landmine/IED"),
+    ("У Міноборони РФ заявили, що театр підірвали бійці полку «Азов».", "uk",
+     "Remote explosive/landmine/IED"),
+    ("Kämpfer des Asow-Regiments hätten das Theater gesprengt.", "de",
+     "Remote explosive/landmine/IED"),
+    ("Бои продолжаются у Бахмута.", "ru", "Armed clash"),
+    ("Des combattants ont été tués dans les combats.", "fr", "Armed clash"),
+    ("2439 военных сдались в плен.", "ru", "Other"),
+])
+def test_event_types(text: str, language: str, expected: str) -> None:
+    from ingest.events import classify
+
+    typed = classify(text, language)
+    assert typed is not None and typed[1] == expected

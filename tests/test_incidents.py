@@ -121,6 +121,23 @@ def test_a_building_and_the_town_it_stands_in_are_one_scene() -> None:
     assert not compatible(theatre, volnovakha)
 
 
+def test_a_blast_and_a_strike_are_one_incident_only_at_one_scene() -> None:
+    """The side that denies a strike tells of a blast ("Azov blew up the theatre")."""
+    from ingest.incidents import compatible
+
+    strike = _account("e1", "Mariupol Drama Theatre", 47.0958, 37.5494)
+    blast = {**_account("e2", "Mariupol Drama Theatre", 47.0958, 37.5494),
+             "sub_event_type": "Remote explosive/landmine/IED"}
+    elsewhere = {**_account("e3", "Volnovakha", 47.6011, 37.4967),
+                 "sub_event_type": "Remote explosive/landmine/IED", "locations": [
+                     {"name": "Donetsk Oblast", "admin1": "Donetsk Oblast", "country": "UA",
+                      "lat": 48.0, "lon": 37.8, "precision": "admin1"}]}
+    assert compatible(strike, blast)
+    # A bombing told only by its province is no account of a strike on the theatre.
+    assert not compatible(strike, elsewhere)
+    assert compatible(strike, {**elsewhere, "sub_event_type": "Air/drone strike"})
+
+
 def test_an_account_dated_to_a_month_joins_the_incident_at_its_town() -> None:
     from ingest.incidents import group
 

@@ -94,8 +94,8 @@ def extract(article: Article) -> list[Event]:
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
             for s, e in speakers)]
-        event.locations = places.resolve(_without_dateline(in_sentence, sentence.text),
-                                         sentence.text, context)
+        event.locations = places.specific(places.resolve(
+            _without_dateline(in_sentence, sentence.text), sentence.text, context))
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
             # "killed last week ..., a monitor said on Saturday": the event's date, not the

@@ -384,6 +384,15 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
     return locations
 
 
+def specific(locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An event's places less each country in which it also names a town or region: "the
+    Shayrat air base in Homs, Syria" happened at Shayrat. Other countries stay: "Turkey shot
+    down a Russian warplane near the Syrian border" crosses one."""
+    placed = {loc["country"] for loc in locations if loc["precision"] != "country"}
+    return [loc for loc in locations
+            if loc["precision"] != "country" or loc["country"] not in placed]
+
+
 def locate(text: str, context: Counter[str] | None = None, language: str = ""
            ) -> list[dict[str, Any]]:
     return resolve(find(text, language), text, context)

@@ -346,3 +346,22 @@ def test_event_types(text: str, language: str, expected: str) -> None:
 
     typed = classify(text, language)
     assert typed is not None and typed[1] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The country of a named town is no second place of the event...
+    ("Missiles hit the Shayrat air base in Homs, Syria, on Friday.",
+     {"Shayrat Air Base", "Homs"}),
+    # ... another country is: the event crosses a border.
+    ("Turkey shot down a Russian warplane over Latakia on Tuesday.", {"Turkey", "Latakia"}),
+    ("Turkey shot down a Russian warplane near Yayladagi on Tuesday.", {"Yayladagi"}),
+    # Placed only by countries, it keeps them.
+    ("Syria said Israeli jets struck on Tuesday.", {"Syria"}),
+])
+def test_a_country_is_a_place_only_beside_no_town_of_its_own(text: str,
+                                                             expected: set[str]) -> None:
+    from ingest.formats import RawDocument
+
+    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
+    (event,) = extract(build_article(doc, Hints()))
+    assert {loc["name"] for loc in event.locations} == expected

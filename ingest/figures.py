@@ -43,6 +43,11 @@ class _Lexicon:
     between: re.Pattern[str] | None
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     present: re.Pattern[str]
+    people: re.Pattern[str]
+
+
+_NOT_KINDS = ("present", "people")  # word lists in [kinds] that name no kind
+CASUALTIES = frozenset({"killed", "injured", "missing", "detained", "displaced"})
 
 
 def _alternation(words: list[str]) -> str:
@@ -66,12 +71,16 @@ def _lexicon(language: str) -> _Lexicon:
     def before(words: list[str]) -> re.Pattern[str]:
         return re.compile(rf"(?:{_alternation(words)})\s*$", re.IGNORECASE)
 
-    kinds = tuple((kind, re.compile(rf"(?<!\w)(?:{_alternation(words)})", re.IGNORECASE))
-                  for kind, words in data["kinds"].items() if kind != "present")
+    # Arabic joins "and", "so" and "by" to the word: "وأصيب", "بمقتل".
+    kinds = tuple((kind, re.compile(rf"(?<!\w)[وفب]?(?:{_alternation(words)})", re.IGNORECASE))
+                  for kind, words in data["kinds"].items() if kind not in _NOT_KINDS)
     between = before(table["between"]) if table["between"] else None
     return _Lexicon(number, units, vague, before(table["at_least"]), before(table["at_most"]),
                     before(table["about"]), between, kinds,
-                    re.compile(rf"(?<!\w)(?:{_alternation(data['kinds']['present'])})",
+                    re.compile(rf"(?<!\w)(?:{_alternation(data['kinds']['present'])})(?!\w)",
+                               re.IGNORECASE),
+                    re.compile(rf"\s+(?:of\s+|из\s+|de\s+|من\s+)?(?:[\w-]+\s+)?"
+                               rf"(?:{_alternation(data['kinds']['people'])})(?!\w)",
                                re.IGNORECASE))
 
 
@@ -111,6 +120,12 @@ _TOLL_ROSE = re.compile(r"(?:toll|число погибших|кількість
                         r"حصيلة|ölü sayısı)\b[^.;]*(?:ris\w+|rose|climb\w*|reach\w*|increas\w*|"
                         r"jumped|stands?|выросло|возросло|зросла|s'élève|стало|stieg|ارتفعت|"
                         r"yükseldi)\s+(?:to|at|до|à|auf|إلى)?\s*$", re.IGNORECASE)
+_TOLL_AT = re.compile(r"(?:death toll|toll|bilan|Zahl der Toten|число погибших)\s+(?:at|à|auf|в)\s+"
+                      r"(?:[^\W\d_]+\s+){0,3}$", re.IGNORECASE)
+# "cruise missiles from two warships": a preposition between a kind word and a number
+# starts another phrase.
+_PREPOSITION = re.compile(r"(?<!\w)(?:from|of|by|in|at|on|to|with|aboard|de|du|des|par|von|aus|"
+                          r"mit|из|от|с|на|з|від|من|على|في|ile|den|dan)(?!\w)", re.IGNORECASE)
 _EXCLUSIVE = re.compile(r"(more|over|plus|более|больше|свыше|понад|більше|mehr|über|أكثر|"
                         r"اكثر|fazla|aşkın)", re.IGNORECASE)
 # "including 3 children", "بينهم 4 أطفال": part of a toll already counted, not another toll.
@@ -172,12 +187,18 @@ def find_figures(sentence: str, language: str = "en",
             text_start = start - len(qualifier.group(0))
         verb_first = _verb_before(lex, before)
         kind = verb_first or _kind(lex, after, before)
-        if kind is None and _TOLL_ROSE.search(sentence[max(0, start - 160):start]):
-            kind = "killed"  # "the death toll ... has risen to 52"
+        if kind is None and (_TOLL_ROSE.search(sentence[max(0, start - 160):start])
+                             or _TOLL_AT.search(before)):
+            kind = "killed"  # "the death toll ... has risen to 52", "put the toll at 70"
         inherited = kind is None
+        # "59 missiles were fired, but only 23 reached the base": the count goes on; not for
+        # people ("two rockets hit the station, where thousands of people ...") nor after a
+        # preposition ("missiles from two warships").
         if kind is None and found and start - found[-1].end < 80 and \
-                not re.search(r"[.;]", sentence[found[-1].end:start]):
-            kind = found[-1].kind  # "59 missiles were fired, but only 23 reached the base"
+                not re.search(r"[.;]", sentence[found[-1].end:start]) and not (
+                    found[-1].kind not in CASUALTIES and lex.people.match(after)) \
+                and not re.search(rf"{_PREPOSITION.pattern}\s*$", before, re.IGNORECASE):
+            kind = found[-1].kind
         if kind is None:
             continue
         present = lex.present.search(after[:40])
@@ -186,7 +207,7 @@ def find_figures(sentence: str, language: str = "en",
             hits = [h.start() for k, p in lex.kinds if k == kind and (h := p.search(after))]
             if not hits or present.start() < min(hits):
                 continue
-        kind_end = _kind_end(lex, after)
+        kind_end = None if verb_first else _kind_end(lex, after)
         if kind_end is None:
             # The kind word came before the number ("killed 12 people"): take it and the noun.
             verb = _kind_start(lex, before)
@@ -201,11 +222,15 @@ def find_figures(sentence: str, language: str = "en",
 
 
 def _verb_before(lex: _Lexicon, before: str) -> str | None:
-    """"killing 50 people", "погибли 52": a casualty word right before the number."""
+    """"killing 50 people", "killing at least 50", "погибли 52": a casualty word right before
+    the number, but for a qualifier."""
     for kind, pattern in lex.kinds:
         hits = list(pattern.finditer(before))
         if kind in ("killed", "injured") and hits:
             gap = before[hits[-1].end():]
+            for qualifier in (lex.at_least, lex.at_most, lex.about):
+                # "killing at least 100 people and wounding several others"
+                gap = qualifier.sub("", gap)
             if len(gap.split()) <= 1 and not re.search(r"[,;:.]", gap) and not re.search(
                     r"(?<!\w)(?:and|et|und|и|і|та|و|ve|y|e)\s*$", gap, re.IGNORECASE):
                 return kind
@@ -213,38 +238,52 @@ def _verb_before(lex: _Lexicon, before: str) -> str | None:
 
 
 def _kind(lex: _Lexicon, after: str, before: str) -> str | None:
-    """What a number counts: the nearest kind word after it, else just before it."""
+    """What a number counts: the nearest kind word after it, else just before it. Who they
+    were gives way to what befell them: "40 prisoners were killed" counts the dead."""
     clause = _clause(after)
-    best: tuple[int, str] | None = None
-    for kind, pattern in lex.kinds:
-        hit = pattern.search(clause)
-        if hit and (best is None or hit.start() < best[0]):
-            best = (hit.start(), kind)
-    if best:
-        return best[1]
+    found = sorted((hit.start(), hit.end(), kind) for kind, pattern in lex.kinds
+                   if (hit := pattern.search(clause)))
+    if found:
+        _, end, kind = found[0]
+        for later_start, _, later in found[1:]:
+            if kind in ("detained", "displaced") and later in ("killed", "injured") \
+                    and len(clause[end:later_start].split()) <= 2:
+                return later
+        return kind
     tail = before[-KIND_WINDOW_BEFORE:]
     for kind, pattern in lex.kinds:
-        if kind not in ("killed", "injured"):
-            continue
-        # "the toll rose to 52"; verb first, as Russian and Arabic write it: "погибли 52".
+        # "the toll rose to 52"; verb first, as Russian and Arabic write it: "погибли 52";
+        # "arrested 20 people".
         hits = list(pattern.finditer(tail))
-        if hits and (re.search(r"(toll|rose|reached|to|до|à|auf|إلى)\s*$", tail, re.I)
-                     or (not re.search(r"[,;:.]", tail[hits[-1].end():])
-                     and len(tail[hits[-1].end():].split()) <= 2)):
+        if not hits:
+            continue
+        gap = tail[hits[-1].end():]
+        casualty = kind in ("killed", "injured")
+        if (casualty and re.search(r"(toll|rose|reached|to|до|à|auf|إلى)\s*$", tail, re.I)) \
+                or (not re.search(r"[,;:.]", gap) and len(gap.split()) <= 2
+                    and (casualty or not _PREPOSITION.search(gap))):
             return kind
     return None
 
 
-def _clause(after: str) -> str:
+# ", four of them children," between a number and its verb: part of the count, not its end.
+_APPOSITION = re.compile(r"^([^,;:()]*),\s*(?:[\w-]+\s+(?:of\s+)?(?:them|whom)|including|"
+                         r"among them|dont|darunter|в том числе|среди них|серед них|з них|"
+                         r"у тому числі|بينهم|منهم)\b[^,;:()]*,", re.IGNORECASE)
+
+
+def _clause(after: str, appositions: bool = True) -> str:
     # "and" often joins nouns ("the Islamic State and Al-Nusra Front were killed"), so only
     # punctuation and contrast words end the clause.
+    if appositions:
+        after = _APPOSITION.sub(r"\1", after, count=1)
     return re.split(r"[,;:()]|\s(?:while|but|whereas|а|mais|aber|لكن|ama)\s", after,
                     maxsplit=1)[0]
 
 
 def _kind_end(lex: _Lexicon, after: str) -> int | None:
     """Where the words naming what was counted end, when they follow the number."""
-    clause = _clause(after)
+    clause = _clause(after, appositions=False)  # offsets into ``after``
     hits = [hit for _, pattern in lex.kinds if (hit := pattern.search(clause))]
     if not hits:
         return None

@@ -53,6 +53,23 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
     ("mindestens 52 Menschen getötet", "de", [("killed", 52, None)]),
     ("مقتل 9 مدنيين بينهم 4 أطفال", "ar", [("killed", 9, 9)]),
     ("en az 50 kişi hayatını kaybetti", "tr", [("killed", 50, None)]),
+    # The casualty verb before a qualified number, and the next one's after it.
+    ("A car bomb hit the convoy, killing at least 100 people and wounding several others.",
+     "en", [("killed", 100, None), ("injured", 3, 9)]),
+    # Who they were gives way to what befell them.
+    ("The ministry said 40 prisoners were killed and 75 were wounded.", "en",
+     [("killed", 40, 40), ("injured", 75, 75)]),
+    # An apposition between the count and its verb.
+    ("Nine civilians, four of them children, died when missiles fell.", "en",
+     [("killed", 9, 9)]),
+    ("Other activists put the death toll at more than 70.", "en", [("killed", 71, None)]),
+    ("Some 500 were injured in the attack.", "en", [("injured", 500, 500)]),
+    ("Police arrested 20 people in the raid.", "en", [("detained", 20, 20)]),
+    # People are no missiles; nor is what follows a preposition.
+    ("Two rockets hit the station, where thousands of people had gathered.", "en",
+     [("missiles", 2, 2)]),
+    ("The US fired 59 Tomahawk missiles from two warships.", "en", [("missiles", 59, 59)]),
+    ("قتل العشرات وأصيب المئات بحالات اختناق", "ar", [("killed", 24, 99), ("injured", 200, 999)]),
 ])
 def test_figures(text: str, language: str, expected: list[tuple[str, int, int | None]]) -> None:
     assert [(f.kind, f.low, f.high) for f in find_figures(text, language)] == expected

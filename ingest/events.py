@@ -96,6 +96,8 @@ def extract(article: Article) -> list[Event]:
             for s, e in speakers)]
         event.locations = places.specific(places.resolve(
             _without_dateline(in_sentence, sentence.text), sentence.text, context))
+        own_places = bool(event.locations)
+        own_parties = any(a["role"] in ("actor1", "actor2") for a in event.actors)
         continues = previous is not None and sentence.paragraph == previous_paragraph
         if own:
             # "killed last week ..., a monitor said on Saturday": the event's date, not the
@@ -130,6 +132,12 @@ def extract(article: Article) -> list[Event]:
                        if sentence.start <= m.start < sentence.end]
         event.figures = [f.record() for f in
                          figures.find_figures(sentence.text, language, dated_spans)]
+        if event.date_inherited and not (event.figures or event.claimed_by or own_places
+                                         or own_parties):
+            # With no date of its own, a sentence is another account of the event only when
+            # it counts something, says on whose word or where; "the number of casualties is
+            # contested", "it was the first strike in weeks" comment on it.
+            continue
         _add_civilians(event, sentence.text, language)
         if not event.locations:
             # No place of its own: where the article's events have been placed so far, else

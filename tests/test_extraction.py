@@ -382,3 +382,18 @@ def test_a_country_is_a_place_only_beside_no_town_of_its_own(text: str,
     doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
     (event,) = extract(build_article(doc, Hints()))
     assert {loc["name"] for loc in event.locations} == expected
+
+
+def test_an_undated_sentence_is_an_account_only_when_it_tells_something() -> None:
+    """With no date of its own, a sentence that counts nothing, cites no one, names no place
+    and no party only comments on the event before it."""
+    from ingest.formats import RawDocument
+
+    text = ("Missiles struck the Shayrat air base in Homs on Friday. The number of casualties "
+            "from the strike is contested. Syria's army said six soldiers were killed in the "
+            "strike. Hezbollah fighters attacked the base later.")
+    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
+    events = extract(build_article(doc, Hints()))
+    assert [e.sentence[:12] for e in events] == ["Missiles str", "Syria's army", "Hezbollah fi"]
+    assert all(e.date == "2017-04-07" for e in events)
+    assert [e.date_inherited for e in events] == [False, True, True]

@@ -93,12 +93,13 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
                 and m.actor.kind not in SPEAKERS]
     if not mentions:
         return []
-    # A name that holds the event word ("Israeli jets", "Assad regime warplanes") acts.
-    before = [m for m in mentions if m.start < anchor]
-    after = [m for m in mentions if m.start >= anchor]
+    # A name that holds the event word ("Israeli jets", "une frappe russe") acts.
+    holding = [m for m in mentions if m.start <= anchor < m.end]
+    before = [m for m in mentions if m.start < anchor or m in holding]
+    after = [m for m in mentions if m.start >= anchor and m not in holding]
     actor1: Mention | None = None
     actor2: Mention | None = None
-    for mention in [m for m in before if m.end > anchor] + after:
+    for mention in holding + after:
         if _AGENT.search(sentence[max(0, mention.start - 30):mention.start]):
             actor1 = mention
             break

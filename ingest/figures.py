@@ -192,9 +192,9 @@ def find_figures(sentence: str, language: str = "en",
             kind = "killed"  # "the death toll ... has risen to 52", "put the toll at 70"
         inherited = kind is None
         # "59 missiles were fired, but only 23 reached the base": the count goes on; not for
-        # people ("two rockets hit the station, where thousands of people ...") nor after a
-        # preposition ("missiles from two warships").
-        if kind is None and found and start - found[-1].end < 80 and \
+        # people ("two rockets hit the station, where thousands of people ..."), after a
+        # preposition ("missiles from two warships") or for "un", "eine" (mostly "a").
+        if kind is None and found and start - found[-1].end < 80 and value != (1, 1) and \
                 not re.search(r"[.;]", sentence[found[-1].end:start]) and not (
                     found[-1].kind not in CASUALTIES and lex.people.match(after)) \
                 and not re.search(rf"{_PREPOSITION.pattern}\s*$", before, re.IGNORECASE):

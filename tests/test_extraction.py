@@ -70,6 +70,10 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
      [("missiles", 2, 2)]),
     ("The US fired 59 Tomahawk missiles from two warships.", "en", [("missiles", 59, 59)]),
     ("قتل العشرات وأصيب المئات بحالات اختناق", "ar", [("killed", 24, 99), ("injured", 200, 999)]),
+    # "une centaine" is about a hundred; "une frappe" is a strike, not one more dead.
+    ("Une centaine de soldats ont été tués.", "fr", [("killed", 100, 100)]),
+    ("Onze personnes ont été tuées jeudi dans une frappe sur un immeuble.", "fr",
+     [("killed", 11, 11)]),
 ])
 def test_figures(text: str, language: str, expected: list[tuple[str, int, int | None]]) -> None:
     assert [(f.kind, f.low, f.high) for f in find_figures(text, language)] == expected
@@ -397,3 +401,12 @@ def test_an_undated_sentence_is_an_account_only_when_it_tells_something() -> Non
     assert [e.sentence[:12] for e in events] == ["Missiles str", "Syria's army", "Hezbollah fi"]
     assert all(e.date == "2017-04-07" for e in events)
     assert [e.date_inherited for e in events] == [False, True, True]
+
+
+def test_a_force_that_starts_at_the_event_word_acts() -> None:
+    from ingest.formats import RawDocument
+
+    text = "Une frappe russe a touché un immeuble de Zaporijjia jeudi."
+    doc = RawDocument("x", "text", text, {"published": "2023-03-10", "language": "fr"})
+    (event,) = extract(build_article(doc, Hints()))
+    assert {a["role"]: a["name"] for a in event.actors} == {"actor1": "Military Forces of Russia"}

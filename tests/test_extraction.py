@@ -74,6 +74,9 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
     ("Une centaine de soldats ont été tués.", "fr", [("killed", 100, 100)]),
     ("Onze personnes ont été tuées jeudi dans une frappe sur un immeuble.", "fr",
      [("killed", 11, 11)]),
+    ("des frappes sur Rafah, tuant au moins 14 personnes", "fr", [("killed", 14, None)]),
+    ("استشهد 14 فلسطينيا جراء قصف", "ar", [("killed", 14, 14)]),
+    ("hava saldırısında 14 Filistinliyi öldürdü", "tr", [("killed", 14, 14)]),
 ])
 def test_figures(text: str, language: str, expected: list[tuple[str, int, int | None]]) -> None:
     assert [(f.kind, f.low, f.high) for f in find_figures(text, language)] == expected
@@ -361,6 +364,9 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
     ("Бои продолжаются у Бахмута.", "ru", "Armed clash"),
     ("Des combattants ont été tués dans les combats.", "fr", "Armed clash"),
     ("2439 военных сдались в плен.", "ru", "Other"),
+    # A warplane is no fight: "Kampfflugzeuge" begins like "Kampf".
+    ("Am 3. März griffen israelische Kampfflugzeuge Ziele im Libanon an.", "de",
+     "Air/drone strike"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
     from ingest.events import classify

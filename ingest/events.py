@@ -135,8 +135,8 @@ def extract(article: Article) -> list[Event]:
         if event.date_inherited and not (event.figures or event.claimed_by or own_places
                                          or own_parties):
             # With no date of its own, a sentence is another account of the event only when
-            # it counts something, says on whose word or where; "the number of casualties is
-            # contested", "it was the first strike in weeks" comment on it.
+            # it counts something, cites a source, or names a place or a party; "the number
+            # of casualties is contested", "it was the first strike in weeks" comment on it.
             continue
         _add_civilians(event, sentence.text, language)
         if not event.locations:

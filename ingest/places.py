@@ -387,7 +387,7 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
 def specific(locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An event's places less each country in which it also names a town or region: "the
     Shayrat air base in Homs, Syria" happened at Shayrat. Other countries stay: "Turkey shot
-    down a Russian warplane near the Syrian border" crosses one."""
+    down a Russian warplane over Latakia" crosses a border."""
     placed = {loc["country"] for loc in locations if loc["precision"] != "country"}
     return [loc for loc in locations
             if loc["precision"] != "country" or loc["country"] not in placed]

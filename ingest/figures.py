@@ -44,6 +44,7 @@ class _Lexicon:
     kinds: tuple[tuple[str, re.Pattern[str]], ...]
     present: re.Pattern[str]
     people: re.Pattern[str]
+    articles: frozenset[str]  # number words that are also the indefinite article
 
 
 _NOT_KINDS = ("present", "people")  # word lists in [kinds] that name no kind
@@ -81,7 +82,8 @@ def _lexicon(language: str) -> _Lexicon:
                                re.IGNORECASE),
                     re.compile(rf"\s+(?:of\s+|из\s+|de\s+|من\s+)?(?:[\w-]+\s+)?"
                                rf"(?:{_alternation(data['kinds']['people'])})(?!\w)",
-                               re.IGNORECASE))
+                               re.IGNORECASE),
+                    frozenset(w.casefold() for w in table.get("articles", [])))
 
 
 def _value(lex: _Lexicon, match: re.Match[str]) -> tuple[int, int] | None:
@@ -158,6 +160,9 @@ def find_figures(sentence: str, language: str = "en",
         value = _value(lex, match)
         if value is None:
             continue
+        if (match.group("words") or "").casefold() in lex.articles and not (
+                lex.people.match(after) or _kind_end(lex, after[:25]) is not None):
+            continue  # "une frappe", "ein Angriff": a, not one
         low: int | None = value[0]
         high: int | None = value[1]
         text_start = start

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from . import actors, claims
-from .lexicons import load_toml
+from .lexicons import common_words, load_toml
 
 GAP_WORDS = 3  # words allowed between the demonym and its noun: "Israeli F-15 fighter jets"
 # Where adjectives follow the noun ("les avions russes", "الطائرات الروسية") the demonym may
@@ -36,7 +36,10 @@ def _nouns(language: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){prefix}(?:{'|'.join(forms)})(?![\w-])", re.IGNORECASE)
 
 
-def _country_before(sentence: str, start: int) -> tuple[str, int] | None:
+def _country_before(sentence: str, start: int, language: str) -> tuple[str, int] | None:
+    if language == "ar":
+        return None  # Arabic puts the adjective after the noun
+    stop = common_words(language)
     words = list(_WORD.finditer(sentence, max(0, start - 80), start))[-GAP_WORDS:]
     for word in reversed(words):
         if _STOP.search(sentence[word.end():start]):
@@ -44,6 +47,8 @@ def _country_before(sentence: str, start: int) -> tuple[str, int] | None:
         code = claims.country_of(word.group(0))
         if code:
             return code, word.start()
+        if word.group(0).casefold() in stop:
+            break  # "Palestinians in overnight strikes": not whose strikes they were
     return None
 
 
@@ -67,7 +72,7 @@ def find(sentence: str, language: str) -> list[actors.Mention]:
     governments = [m for m in actors.find(sentence) if m.actor.kind == "government"]
     found: list[actors.Mention] = []
     for noun in _nouns(language).finditer(sentence):
-        owner = _country_before(sentence, noun.start())
+        owner = _country_before(sentence, noun.start(), language)
         if owner is None:
             owner = _country_after(sentence, noun.end(), language)
         if owner is None:

@@ -77,6 +77,13 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
     ("des frappes sur Rafah, tuant au moins 14 personnes", "fr", [("killed", 14, None)]),
     ("استشهد 14 فلسطينيا جراء قصف", "ar", [("killed", 14, 14)]),
     ("hava saldırısında 14 Filistinliyi öldürdü", "tr", [("killed", 14, 14)]),
+    # Collective numerals: "двое", "четверо", "семеро".
+    ("погибли двое мирных жителей, еще четверо получили ранения", "ru",
+     [("killed", 2, 2), ("injured", 4, 4)]),
+    ("загинули двоє людей, ще семеро поранені", "uk", [("killed", 2, 2), ("injured", 7, 7)]),
+    ("Gunmen abducted 12 aid workers in northern Mali.", "en", [("detained", 12, 12)]),
+    ("Au moins 30 personnes ont été tuées dans une attaque contre un village.", "fr",
+     [("killed", 30, None)]),
 ])
 def test_figures(text: str, language: str, expected: list[tuple[str, int, int | None]]) -> None:
     assert [(f.kind, f.low, f.high) for f in find_figures(text, language)] == expected
@@ -331,6 +338,12 @@ def test_a_period_reaching_past_publication_ends_there() -> None:
     ("Troops attacked Ukrainian positions.", "en",
      [("Military Forces of Ukraine", "Ukrainian positions")]),
     ("US officials said the talks would go on.", "en", []),
+    # A people named before a preposition is not whose strikes they were.
+    ("Israeli forces killed 20 Palestinians in overnight strikes on Rafah.", "en",
+     [("Military Forces of Israel", "Israeli forces")]),
+    # Arabic adjectives follow the noun: "الروسية" belongs to the ministry before.
+    ("أعلنت وزارة الدفاع الروسية إسقاط 15 طائرة مسيرة أوكرانية", "ar",
+     [("Military Forces of Ukraine", "طائرة مسيرة أوكرانية")]),
 ])
 def test_forces_named_by_noun_and_country(text: str, language: str,
                                           expected: list[tuple[str, str]]) -> None:
@@ -367,6 +380,8 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
     # A warplane is no fight: "Kampfflugzeuge" begins like "Kampf".
     ("Am 3. März griffen israelische Kampfflugzeuge Ziele im Libanon an.", "de",
      "Air/drone strike"),
+    ("Die Armee hat in der Nacht Ziele im Südlibanon angegriffen.", "de",
+     "Shelling/artillery/missile attack"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
     from ingest.events import classify

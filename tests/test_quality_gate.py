@@ -65,7 +65,7 @@ def demo_scores() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("field,floor", [
-    ("events", 0.72), ("date", 0.72), ("places", 0.66), ("figures", 0.68), ("actors", 0.34),
+    ("events", 0.72), ("date", 0.72), ("places", 0.66), ("figures", 0.72), ("actors", 0.36),
     ("claimed_by", 0.59), ("incidents", 0.74),
 ])
 def test_demo_gold_fields(demo_scores: dict[str, Any], field: str, floor: float) -> None:

@@ -66,6 +66,7 @@ def canonical(name: str) -> str | None:
     return None
 
 
+VERB_FINAL = frozenset({"de", "tr"})  # languages whose clauses often end with the verb
 # Who speaks about an event (a ministry, a monitor, an agency) is not a party to it.
 SPEAKERS = frozenset({"ngo", "ministry", "international"})
 
@@ -83,7 +84,7 @@ def _with_forces(named: list[Mention], forces: Sequence[Mention]) -> list[Mentio
 
 
 def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
-          forces: Sequence[Mention] = ()) -> list[dict[str, str]]:
+          forces: Sequence[Mention] = (), language: str = "en") -> list[dict[str, str]]:
     """Actors of an event with ACLED roles: the nearest before the event word acts (actor1),
     the first after it is acted on (actor2), unless marked as the agent ("killed by X").
     Actors the sentence cites as its sources, and speakers, are only ``associated``.
@@ -103,13 +104,19 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
         if _AGENT.search(sentence[max(0, mention.start - 30):mention.start]):
             actor1 = mention
             break
+    # In a language that ends the clause with its verb, all named before it ("Die
+    # israelische Armee hat Ziele der Hisbollah angegriffen"): the subject comes first.
+    verb_last = language in VERB_FINAL and not after and not holding \
+        and len({m.actor.name for m in before}) > 1
     if actor1 is None and before:
-        actor1 = before[-1]
+        actor1 = holding[0] if holding else before[0] if verb_last else before[-1]
     rest = [m for m in after if m is not actor1]
     if rest:
         actor2 = rest[0]
     elif actor1 is not None and actor1 in after and before:
         actor2 = before[-1]
+    elif verb_last and actor1 is not None:
+        actor2 = next(m for m in before if m.actor.name != actor1.actor.name)
     result: list[dict[str, str]] = []
     seen: set[str] = set()
     ranked: list[tuple[Mention | None, str]] = [(actor1, "actor1"), (actor2, "actor2")]

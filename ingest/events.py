@@ -85,7 +85,7 @@ def extract(article: Article) -> list[Event]:
         event.stance = "denies" if denial else "asserts"
         event.actors = actors.roles(sentence.text, typed[2],
                                     claims.registry_names(event.claimed_by),
-                                    forces.find(sentence.text, language))
+                                    forces.find(sentence.text, language), language)
         # A capital or country that speaks ("Moscow says") is no place of the event.
         speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)

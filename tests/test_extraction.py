@@ -431,3 +431,17 @@ def test_a_force_that_starts_at_the_event_word_acts() -> None:
     doc = RawDocument("x", "text", text, {"published": "2023-03-10", "language": "fr"})
     (event,) = extract(build_article(doc, Hints()))
     assert {a["role"]: a["name"] for a in event.actors} == {"actor1": "Military Forces of Russia"}
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Die israelische Armee hat in der Nacht Ziele der Hisbollah im Südlibanon angegriffen.",
+     "de"),
+    ("İsrail ordusu dün gece Güney Lübnan'da Hizbullah hedeflerini vurdu.", "tr"),
+])
+def test_where_the_verb_ends_the_clause_the_subject_acts(text: str, language: str) -> None:
+    from ingest.formats import RawDocument
+
+    doc = RawDocument("x", "text", text, {"published": "2024-01-20", "language": language})
+    (event,) = extract(build_article(doc, Hints()))
+    assert {a["role"]: a["name"] for a in event.actors if a["role"] != "associated"} == {
+        "actor1": "Military Forces of Israel", "actor2": "Hezbollah"}

@@ -235,6 +235,25 @@ CAPITALISED_NOUNS = frozenset({"de"})
 ACRONYM = 4  # letters; an all-capital word this short is an acronym unless our data says not
 
 
+@cache
+def _titles(language: str) -> frozenset[str]:
+    """Titles before a person's name (claims.toml): "Capt.", "Minister", "Генерал"."""
+    table = load_toml("claims.toml")
+    return frozenset(t.casefold() for t in (table.get(language) or table["en"]).get("titles", []))
+
+
+_TITLE_AND_NAME = re.compile(r"(\S+)\s+[^\W\d_][\w'’-]*\s+$")
+
+
+def _surname(text: str, start: int, language: str) -> bool:
+    """Whether a one-word name follows a title and a given name, as a surname does: "Capt.
+    Jeff Davis", "Secretary of State John Kerry" name no town."""
+    match = _TITLE_AND_NAME.search(text, max(0, start - 60), start)
+    if match is None or not text[match.end(1) + 1:start].strip()[:1].isupper():
+        return False
+    return match.group(1).rstrip(".").casefold() in _titles(language or "en")
+
+
 @lru_cache(maxsize=2048)
 def find(text: str, language: str = "") -> list[Found]:
     """Every place name in a text, longest match first, with its candidate places."""
@@ -291,6 +310,9 @@ def find(text: str, language: str = "") -> list[Found]:
                                                                           tokens[j].start())])
                                    for j in (i - 1, i + 1)):
             hit = _fuzzy(g, tokens[i].group(0), tokens[i].start())
+        if hit is not None and " " not in hit.text and _surname(text, hit.start, language):
+            i += 1  # "Pentagon spokesman Capt. Jeff Davis": a person, not Davis, California
+            continue
         if hit is not None:
             found.append(hit)
             while i < len(tokens) and tokens[i].start() < hit.end:

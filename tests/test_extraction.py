@@ -445,3 +445,13 @@ def test_where_the_verb_ends_the_clause_the_subject_acts(text: str, language: st
     (event,) = extract(build_article(doc, Hints()))
     assert {a["role"]: a["name"] for a in event.actors if a["role"] != "associated"} == {
         "actor1": "Military Forces of Israel", "actor2": "Hezbollah"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    # A surname after a title and a given name is a person, not a town.
+    ("Pentagon spokesman Capt. Jeff Davis said missiles hit the Shayrat air base.",
+     ["Shayrat Air Base"]),
+    ("The Minister visited Aleppo on Friday.", ["Aleppo"]),
+])
+def test_a_surname_after_a_title_is_no_place(text: str, expected: list[str]) -> None:
+    assert [loc["name"] for loc in locate(text, None, "en")] == expected

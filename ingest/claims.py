@@ -215,7 +215,7 @@ def _countries() -> tuple[PhraseIndex[str], dict[str, str]]:
 
 
 @lru_cache(maxsize=8192)
-def _country_word(word: str) -> str | None:
+def country_of(word: str) -> str | None:
     """The country a modifier word names: a demonym ("Turkish", "украинской") or a country
     name ("Syria's", "ABD'li")."""
     word = re.sub(r"(?:['’]s|['’](?:\w+))$", "", word.strip())
@@ -230,19 +230,8 @@ def _country_word(word: str) -> str | None:
     return None
 
 
-def country_of(word: str) -> str | None:
-    """The country (ISO code) a word names as a demonym ("Turkish", "украинской", "الروسية")
-    or a country name or capital ("Syria's", "России"), else None."""
-    return _country_word(word)
-
-
-def state_actor(code: str, kind: str) -> str | None:
-    """The registry's ``government`` or ``state-forces`` actor of a country, if any."""
-    return _state_actor(code, kind)
-
-
 @cache
-def _state_actor(code: str, kind: str) -> str | None:
+def state_actor(code: str, kind: str) -> str | None:
     """The registry's government (or military) actor of a country, if it has one."""
     prefix = "Government of" if kind == "government" else "Military Forces of"
     chosen = [a for a in actors.registry().values() if a.country == code and a.kind == kind]
@@ -483,8 +472,8 @@ def _anaphors(text: str, lexicon: _Lexicon) -> list[_Source]:
         # Генштаб", "l'état-major ukrainien", "وزارة الدفاع التركية".
         beside = (_words_after(text, end, 1) if lexicon.modifiers_follow
                   else _words_before(text, start, 1))
-        if beside and _country_word(beside[0][2]):
-            country = _country_word(beside[0][2]) or ""
+        if beside and country_of(beside[0][2]):
+            country = country_of(beside[0][2]) or ""
             start, end = min(start, beside[0][0]), max(end, beside[0][1])
         determiner = lexicon.determiners.search(text[max(0, start - 12):start])
         if lexicon.needs_determiner and not determiner:
@@ -555,7 +544,7 @@ def _generics(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
             candidates = _words_before(text, head.start(), 2)[::-1]
         modifiers: list[tuple[int, int, str, str | None]] = []  # start, end, text, English
         for start, end, word in candidates:
-            code = _country_word(word)
+            code = country_of(word)
             folded = word.casefold().rstrip(".")
             english: str | None
             if code:
@@ -572,7 +561,7 @@ def _generics(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
             modifiers.append((start, end, word, english))
         if not lexicon.modifiers_follow:
             modifiers.reverse()
-        if label in needs_modifier and not any(_country_word(m[2]) for m in modifiers):
+        if label in needs_modifier and not any(country_of(m[2]) for m in modifiers):
             continue
         start = min([head.start()] + [m[0] for m in modifiers])
         end = max([head.end()] + [m[1] for m in modifiers])
@@ -587,9 +576,9 @@ def _generics(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
                                  country=actor.country))
             continue
         cued = head.group(0).casefold() in lexicon.self_cued
-        code = _country_word(nearest[2]) if nearest else None
+        code = country_of(nearest[2]) if nearest else None
         if code and (label in state or label in forces):
-            actor_name = _state_actor(code, "government" if label in state else "state-forces")
+            actor_name = state_actor(code, "government" if label in state else "state-forces")
             if actor_name:
                 found.append(_Source(start, end, actor_name, 0, "government", country=code,
                                      cued=cued))
@@ -638,7 +627,7 @@ def _country_subjects(text: str, language: str, lexicon: _Lexicon) -> list[_Sour
         before = re.search(r"([\w'’]+)\s+$", text[max(0, start - 20):start])
         if before and before.group(1).casefold() in lexicon.prepositions:
             continue  # "sources in Syria said": a place, not a speaker
-        name = _state_actor(code, "government") or names.get(code) or written
+        name = state_actor(code, "government") or names.get(code) or written
         found.append(_Source(start, end, name, 4, "country", country=code))
     return found
 
@@ -655,7 +644,7 @@ def _names(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
         if lead and not outlets.by_name(lead.group(0).strip()):
             offset, run = offset + lead.end(), run[lead.end():]  # "ОВА Олег Синєгубов"
         first = re.match(r"(\S+)\s+(?=\S+\s+\S)", run)
-        if first and _country_word(first.group(1)) and not _ORGANISATION.search(run):
+        if first and country_of(first.group(1)) and not _ORGANISATION.search(run):
             # "UN Special Envoy for Syria Staffan de Mistura": the country is the title's
             offset, run = offset + first.end(), run[first.end():]
         start = match.start() + offset

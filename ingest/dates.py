@@ -416,13 +416,26 @@ def _with_nights(text: str, found: list[DateMention]) -> list[DateMention]:
     return kept
 
 
-# A photo's credit left in the text by a scraper: "... Hasakeh on Monday (AFP photo) BEIRUT".
-_PHOTO_CREDIT = re.compile(r"\([^()]{0,40}?(?<!\w)(?:photo|foto|фото|світлина|صورة|fotoğraf)"
-                           r"(?!\w)[^()]{0,40}\)|(?<!\w)(?:REUTERS|AFP|AP|EPA|ANADOLU)/",
-                           re.IGNORECASE)
-# What may follow the date closing a Reuters-style caption ("... in Manbij, Syria July 1, 2016.
-# REUTERS/Name", "... Latakia June 6 2015 (Reuters)"): a credit, or nothing.
-_CAPTION_TAIL = re.compile(r"[\s.]*(?:\([^()]{1,40}\)|(?:REUTERS|AFP|AP|EPA)/|$)")
+@cache
+def _credits() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A photo's credit left in the text by a scraper ("... Hasakeh on Monday (AFP photo)
+    BEIRUT", "REUTERS/Name"), from the caption cues of boilerplate.toml; and what may follow
+    the date closing a Reuters-style caption ("... Syria July 1, 2016. REUTERS/Name", "...
+    Latakia June 6 2015 (Reuters)"): a credit, or nothing."""
+    cues = load_toml("boilerplate.toml")["captions"]["cues"]
+
+    def alternation(forms: list[str]) -> str:
+        return "|".join(re.escape(f) + (r"(?!\w)" if f[-1].isalnum() else "")
+                        for f in sorted(forms, key=len, reverse=True))
+
+    slashed = alternation([c for c in cues if c.endswith("/")])
+    bracketed = alternation([c for c in cues if not c.endswith("/")])
+    credit = re.compile(rf"\([^()]{{0,40}}?(?<!\w)(?:{bracketed})[^()]{{0,40}}\)"
+                        rf"|(?<!\w)(?:{slashed})", re.IGNORECASE)
+    tail = re.compile(rf"[\s.]*(?:\([^()]{{1,40}}\)|(?:{slashed})|$)", re.IGNORECASE)
+    return credit, tail
+
+
 _WORD_BEFORE = re.compile(r"(\w[\w'’-]*)[\s,]+$")
 
 
@@ -432,8 +445,9 @@ def caption_dates(sentence: str, offset: int, mentions: Sequence[DateMention],
     photo credit, and those up to a caption's closing date, written after the place with no
     preposition ("..., Syria July 1, 2016."). ``offset`` is where the sentence starts."""
     lex = _lexicon(language)
+    credits, tail = _credits()
     end = 0
-    credit = _PHOTO_CREDIT.search(sentence)
+    credit = credits.search(sentence)
     if credit:
         end = credit.start()
     for mention in mentions:
@@ -443,7 +457,7 @@ def caption_dates(sentence: str, offset: int, mentions: Sequence[DateMention],
                 and not mention.text[:1].islower() and before and before.group(1)[0].isupper() \
                 and before.group(1).casefold() not in lex.weekdays \
                 and before.group(1).casefold() not in lex.months \
-                and _CAPTION_TAIL.match(sentence, stop):
+                and tail.match(sentence, stop):
             end = max(end, stop)
     return [m.end - offset <= end for m in mentions]
 

@@ -45,10 +45,21 @@ class _Lexicon:
     present: re.Pattern[str]
     people: re.Pattern[str]
     articles: frozenset[str]  # number words that are also the indefinite article
+    prepositions: frozenset[str]
 
 
 _NOT_KINDS = ("present", "people")  # word lists in [kinds] that name no kind
 CASUALTIES = frozenset({"killed", "injured", "missing", "detained", "displaced"})
+HARMED = ("killed", "injured")  # the kinds a verb right before the number gives
+
+
+def _words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+
+
+def _last_word(text: str) -> str:
+    found = re.findall(r"[^\W\d_]+", text)
+    return found[-1].casefold() if found else ""
 
 
 def _alternation(words: list[str]) -> str:
@@ -83,7 +94,8 @@ def _lexicon(language: str) -> _Lexicon:
                     re.compile(rf"\s+(?:of\s+|из\s+|de\s+|من\s+)?(?:[\w-]+\s+)?"
                                rf"(?:{_alternation(data['kinds']['people'])})(?!\w)",
                                re.IGNORECASE),
-                    frozenset(w.casefold() for w in table.get("articles", [])))
+                    frozenset(w.casefold() for w in table.get("articles", [])),
+                    frozenset(w.casefold() for w in table.get("prepositions", [])))
 
 
 def _value(lex: _Lexicon, match: re.Match[str]) -> tuple[int, int] | None:
@@ -124,10 +136,6 @@ _TOLL_ROSE = re.compile(r"(?:toll|число погибших|кількість
                         r"yükseldi)\s+(?:to|at|до|à|auf|إلى)?\s*$", re.IGNORECASE)
 _TOLL_AT = re.compile(r"(?:death toll|toll|bilan|Zahl der Toten|число погибших)\s+(?:at|à|auf|в)\s+"
                       r"(?:[^\W\d_]+\s+){0,3}$", re.IGNORECASE)
-# "cruise missiles from two warships": a preposition between a kind word and a number
-# starts another phrase.
-_PREPOSITION = re.compile(r"(?<!\w)(?:from|of|by|in|at|on|to|with|aboard|de|du|des|par|von|aus|"
-                          r"mit|из|от|с|на|з|від|من|على|في|ile|den|dan)(?!\w)", re.IGNORECASE)
 _EXCLUSIVE = re.compile(r"(more|over|plus|более|больше|свыше|понад|більше|mehr|über|أكثر|"
                         r"اكثر|fazla|aşkın)", re.IGNORECASE)
 # "including 3 children", "بينهم 4 أطفال": part of a toll already counted, not another toll.
@@ -197,12 +205,12 @@ def find_figures(sentence: str, language: str = "en",
             kind = "killed"  # "the death toll ... has risen to 52", "put the toll at 70"
         inherited = kind is None
         # "59 missiles were fired, but only 23 reached the base": the count goes on; not for
-        # people ("two rockets hit the station, where thousands of people ..."), after a
-        # preposition ("missiles from two warships") or for "un", "eine" (mostly "a").
-        if kind is None and found and start - found[-1].end < 80 and value != (1, 1) and \
+        # people ("two rockets hit the station, where thousands of people ...") nor after a
+        # preposition ("missiles from two warships").
+        if kind is None and found and start - found[-1].end < 80 and \
                 not re.search(r"[.;]", sentence[found[-1].end:start]) and not (
                     found[-1].kind not in CASUALTIES and lex.people.match(after)) \
-                and not re.search(rf"{_PREPOSITION.pattern}\s*$", before, re.IGNORECASE):
+                and _last_word(before) not in lex.prepositions:
             kind = found[-1].kind
         if kind is None:
             continue
@@ -231,7 +239,7 @@ def _verb_before(lex: _Lexicon, before: str) -> str | None:
     the number, but for a qualifier."""
     for kind, pattern in lex.kinds:
         hits = list(pattern.finditer(before))
-        if kind in ("killed", "injured") and hits:
+        if kind in HARMED and hits:
             gap = before[hits[-1].end():]
             for qualifier in (lex.at_least, lex.at_most, lex.about):
                 # "killing at least 100 people and wounding several others"
@@ -251,7 +259,7 @@ def _kind(lex: _Lexicon, after: str, before: str) -> str | None:
     if found:
         _, end, kind = found[0]
         for later_start, _, later in found[1:]:
-            if kind in ("detained", "displaced") and later in ("killed", "injured") \
+            if kind in ("detained", "displaced") and later in HARMED \
                     and len(clause[end:later_start].split()) <= 2:
                 return later
         return kind
@@ -263,10 +271,10 @@ def _kind(lex: _Lexicon, after: str, before: str) -> str | None:
         if not hits:
             continue
         gap = tail[hits[-1].end():]
-        casualty = kind in ("killed", "injured")
+        casualty = kind in HARMED
         if (casualty and re.search(r"(toll|rose|reached|to|до|à|auf|إلى)\s*$", tail, re.I)) \
                 or (not re.search(r"[,;:.]", gap) and len(gap.split()) <= 2
-                    and (casualty or not _PREPOSITION.search(gap))):
+                    and (casualty or not _words(gap) & lex.prepositions)):
             return kind
     return None
 

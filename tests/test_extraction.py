@@ -11,8 +11,15 @@ from ingest import Hints, build_article
 from ingest.claims import find_claims
 from ingest.events import extract
 from ingest.figures import find_figures
-from ingest.formats import read_file
+from ingest.formats import RawDocument, read_file
+from ingest.models import Event
 from ingest.places import locate
+
+
+def _extract(text: str, published: str, language: str) -> list[Event]:
+    """The events of a one-article text with its publication date and language."""
+    doc = RawDocument("x", "text", text, {"published": published, "language": language})
+    return extract(build_article(doc, Hints()))
 
 
 @pytest.fixture(scope="module")
@@ -236,14 +243,11 @@ def test_claim_spans() -> None:
 def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
     """After a paragraph of background on another day and town, an undated paragraph naming
     the main event's region takes the main event's date, not the background's."""
-    from ingest.formats import RawDocument
-
     text = ("The United States fired 59 missiles at the Shayrat air base in Homs on Friday.\n\n"
             "The Tuesday attack in Khan Shaykhun in Idlib killed at least 70 people.\n\n"
             "The governor of Homs said the strike killed six soldiers.\n\n"
             "Russia said the strike was an act of aggression.")
-    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
-    events = {e.sentence[:12]: e for e in extract(build_article(doc, Hints()))}
+    events = {e.sentence[:12]: e for e in _extract(text, "2017-04-07", "en")}
     assert events["The United S"].date == "2017-04-07"
     assert events["The Tuesday "].date == "2017-04-04"
     governor = events["The governor"]
@@ -262,19 +266,13 @@ def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
      {"Khan Shaykhun"}),
 ])
 def test_the_bureau_in_a_dateline_is_not_the_place(text: str, expected: set[str]) -> None:
-    from ingest.formats import RawDocument
-
-    doc = RawDocument("x", "text", text, {"published": "2023-10-18", "language": "en"})
-    (event,) = extract(build_article(doc, Hints()))
+    (event,) = _extract(text, "2023-10-18", "en")
     towns = {loc["name"] for loc in event.locations if loc["precision"] != "country"}
     assert towns == expected
 
 
 def _lead_dates(text: str, published: str, language: str = "en") -> tuple[str | None, ...]:
-    from ingest.formats import RawDocument
-
-    doc = RawDocument("x", "text", text, {"published": published, "language": language})
-    (event,) = extract(build_article(doc, Hints()))[:1]
+    (event,) = _extract(text, published, language)[:1]
     return event.date, event.date_end
 
 
@@ -360,10 +358,7 @@ def test_forces_named_by_noun_and_country(text: str, language: str,
      {"actor1": "Military Forces of Syria", "actor2": "Hayat Tahrir al-Sham"}),
 ])
 def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
-    from ingest.formats import RawDocument
-
-    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
-    (event,) = extract(build_article(doc, Hints()))
+    (event,) = _extract(text, "2017-04-07", "en")
     assert {a["role"]: a["name"] for a in event.actors if a["role"] != "associated"} == expected
 
 
@@ -402,34 +397,25 @@ def test_event_types(text: str, language: str, expected: str) -> None:
 ])
 def test_a_country_is_a_place_only_beside_no_town_of_its_own(text: str,
                                                              expected: set[str]) -> None:
-    from ingest.formats import RawDocument
-
-    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
-    (event,) = extract(build_article(doc, Hints()))
+    (event,) = _extract(text, "2017-04-07", "en")
     assert {loc["name"] for loc in event.locations} == expected
 
 
 def test_an_undated_sentence_is_an_account_only_when_it_tells_something() -> None:
     """With no date of its own, a sentence that counts nothing, cites no one, names no place
     and no party only comments on the event before it."""
-    from ingest.formats import RawDocument
-
     text = ("Missiles struck the Shayrat air base in Homs on Friday. The number of casualties "
             "from the strike is contested. Syria's army said six soldiers were killed in the "
             "strike. Hezbollah fighters attacked the base later.")
-    doc = RawDocument("x", "text", text, {"published": "2017-04-07", "language": "en"})
-    events = extract(build_article(doc, Hints()))
+    events = _extract(text, "2017-04-07", "en")
     assert [e.sentence[:12] for e in events] == ["Missiles str", "Syria's army", "Hezbollah fi"]
     assert all(e.date == "2017-04-07" for e in events)
     assert [e.date_inherited for e in events] == [False, True, True]
 
 
 def test_a_force_that_starts_at_the_event_word_acts() -> None:
-    from ingest.formats import RawDocument
-
     text = "Une frappe russe a touché un immeuble de Zaporijjia jeudi."
-    doc = RawDocument("x", "text", text, {"published": "2023-03-10", "language": "fr"})
-    (event,) = extract(build_article(doc, Hints()))
+    (event,) = _extract(text, "2023-03-10", "fr")
     assert {a["role"]: a["name"] for a in event.actors} == {"actor1": "Military Forces of Russia"}
 
 
@@ -439,10 +425,7 @@ def test_a_force_that_starts_at_the_event_word_acts() -> None:
     ("İsrail ordusu dün gece Güney Lübnan'da Hizbullah hedeflerini vurdu.", "tr"),
 ])
 def test_where_the_verb_ends_the_clause_the_subject_acts(text: str, language: str) -> None:
-    from ingest.formats import RawDocument
-
-    doc = RawDocument("x", "text", text, {"published": "2024-01-20", "language": language})
-    (event,) = extract(build_article(doc, Hints()))
+    (event,) = _extract(text, "2024-01-20", language)
     assert {a["role"]: a["name"] for a in event.actors if a["role"] != "associated"} == {
         "actor1": "Military Forces of Israel", "actor2": "Hezbollah"}
 

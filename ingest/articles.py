@@ -92,8 +92,11 @@ def _leading_dateline(text: str, language: str, day_first: bool) -> tuple[date |
         rest = text[mention.end:]
         rest = re.sub(r"^[\s,]*(?:\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[AP]M))?)?", "", rest)
         rest = rest.lstrip(" ,.:-–—|\n")
-        if len(prefix.split()) > 4 and not after_weekday \
-                and not (rest[:1].isupper() or (rest[:1] and rest[:1] in "\"“«(")):
+        # A weekday-led date may run into a headline or a body opening with a figure
+        # ("AFP Friday 2 May 2014 10 children among ...").
+        opens = rest[:1].isupper() or (rest[:1] and rest[:1] in "\"“«(") or (
+            rest[:1].isdigit() and mention.weekday is not None)
+        if len(prefix.split()) > 4 and not after_weekday and not opens:
             break  # mid-sentence ("... killed 30 on 6 May 2014 when"), not a dateline
         # What precedes a dateline in the headline zone is headline and agency name.
         return mention.date, rest

@@ -557,10 +557,10 @@ def _allowed(day: date, windows: list[Window]) -> bool:
     return all(by_key.values())
 
 
-def _years_fitting(pinned: list[tuple[int, int, int | None]], windows: list[Window]
-                   ) -> list[date]:
+def _years_fitting(pinned: list[tuple[int, int, int | None]], windows: list[Window],
+                   years: range = YEARS) -> list[date]:
     candidates: list[date] = []
-    for year in YEARS:
+    for year in years:
         days = [_safe_date(year, month, day) for month, day, _ in pinned]
         if any(d is None for d in days):
             continue
@@ -594,10 +594,14 @@ def infer_publication(text: str, language: str, windows: list[Window],
         if abs(yearless[nearest][0] - weekday.start) <= PAIR_DISTANCE:
             paired.setdefault(nearest, weekday.weekday)  # type: ignore[arg-type]
     pinned = [(month, day, paired.get(i)) for i, (_, month, day) in enumerate(yearless)]
-    candidates = _years_fitting(pinned, windows)
+    # A text naming a year was not written long before it ("in March 2011", a related
+    # headline's "Friday 2 May 2014"); a year ahead allows for announced events.
+    named = [m.date.year for m in mentions if m.date is not None]
+    years = range(max(named) - 1, YEARS.stop) if named else YEARS
+    candidates = _years_fitting(pinned, windows, years)
     if not candidates and paired:
         # The weekday may belong to another day than the date: fall back on terms alone.
-        candidates = _years_fitting([(m, d, None) for m, d, _ in pinned], windows)
+        candidates = _years_fitting([(m, d, None) for m, d, _ in pinned], windows, years)
     elif not windows and not paired:
         return []  # a bare year-less date allows every year
     if not 1 <= len(candidates) <= 3:

@@ -98,6 +98,22 @@ def test_a_sentence_ending_with_its_date_is_not_a_dateline(text: str) -> None:
     assert record["text"] == text and record["published_basis"] != "text"
 
 
+def test_a_weekday_led_dateline_may_run_into_a_figure() -> None:
+    record = article("Car bombs kill 18 in Hama AFP Friday 2 May 2014 10 children among "
+                     "18 dead as air raid hits school. Suicide bombers blew up two vehicles "
+                     "on Friday.", kind="table")
+    assert record["published"] == "2014-05-02" and record["published_basis"] == "text"
+
+
+def test_a_named_year_bounds_an_inferred_publication() -> None:
+    # "June 3" with a Thursday fits 2004, 2010 and 2021 under Assad; "2014" rules out the first two.
+    text = ("Voters go to the polls on June 3, officials said on Thursday. The war began "
+            "in March 2011, President Bashar al-Assad said in May 2014.")
+    record = article(text, kind="table")
+    assert record["published_basis"] == "inferred"
+    assert all(c >= "2013" for c in record["published_candidates"])
+
+
 def test_metadata_wins_over_hint_and_hint_over_guess() -> None:
     doc = RawDocument("x", "table", BODY, {"published": "2017-04-07"})
     hinted = Hints(published=__import__("datetime").date(2020, 1, 1), outlet="TASS")

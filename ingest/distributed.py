@@ -686,10 +686,13 @@ def join_snapshot(store: Store, staging: Path, parts: Sequence[Path], since: dat
     con = store.connect()
     try:
         con.execute(f"SET temp_directory = {_literal(staging / '.spill')}")
-        sources = [f"SELECT * FROM read_parquet({_literal(p / 'incidents.parquet')})"
+        # Incidents a year-less account joins are replaced by their new description.
+        con.execute("CREATE TEMP TABLE replaced (incident_id VARCHAR)")
+        unless = "WHERE incident_id NOT IN (SELECT incident_id FROM replaced)"
+        sources = [f"SELECT * FROM read_parquet({_literal(p / 'incidents.parquet')}) {unless}"
                    for p in parts]
         member_sources = [f"SELECT event_id, incident_id FROM read_parquet("
-                          f"{_literal(p / 'members.parquet')})" for p in parts]
+                          f"{_literal(p / 'members.parquet')}) {unless}" for p in parts]
         if where != "TRUE" and old is not None:
             old_members = _literal(old / "members.parquet")
             con.execute(
@@ -705,6 +708,11 @@ def join_snapshot(store: Store, staging: Path, parts: Sequence[Path], since: dat
         if not sources:
             write_incident_files(staging, [], [])
             return 0
+        gained = _with_yearless(con, store, parts, member_sources, staging / "part-yearless")
+        if gained is not None:
+            sources.append(f"SELECT * FROM read_parquet({_literal(gained / 'incidents.parquet')})")
+            member_sources.append(f"SELECT event_id, incident_id FROM read_parquet("
+                                  f"{_literal(gained / 'members.parquet')})")
         con.execute(f"COPY (SELECT * FROM ({' UNION ALL '.join(sources)}) "
                     f"ORDER BY date, incident_id) TO {_literal(staging / 'incidents.parquet')} "
                     "(FORMAT parquet)")
@@ -715,10 +723,64 @@ def join_snapshot(store: Store, staging: Path, parts: Sequence[Path], since: dat
                           f"{_literal(staging / 'incidents.parquet')})").fetchone()
     finally:
         con.close()
-    for part in parts:
+    for part in [*parts, staging / "part-yearless"]:
         shutil.rmtree(part, ignore_errors=True)
     shutil.rmtree(staging / ".spill", ignore_errors=True)
     return int(row[0]) if row else 0
+
+
+def _with_yearless(con: duckdb.DuckDBPyConnection, store: Store, parts: Sequence[Path],
+                   member_sources: Sequence[str], folder: Path) -> Path | None:
+    """``incidents.group``'s year-less step, on the blocks' incidents: accounts dated only
+    "On April 7th" (in no incident yet, named by no decision) join one of them at their town.
+    The incidents that gain accounts are described again into ``folder`` and listed in the
+    ``replaced`` table. None when none gains."""
+    named = {e for d in store.decisions() for e in d.get("events") or []}
+    yearless = [e for e in fetch_records(con.execute(
+        "SELECT * FROM events WHERE date IS NULL AND date_month_day IS NOT NULL AND event_id "
+        f"NOT IN (SELECT event_id FROM ({' UNION ALL '.join(member_sources)}))"))
+        if e["event_id"] not in named]
+    towns = sorted({loc["name"] for e in yearless for loc in e["locations"]
+                    if loc.get("precision") == "place"})
+    if not parts or not towns:
+        return None
+    con.execute("CREATE TEMP TABLE part_members AS " + " UNION ALL ".join(
+        f"SELECT event_id, incident_id FROM read_parquet({_literal(p / 'members.parquet')})"
+        for p in parts))
+    member_events = ("SELECT e.*, m.incident_id AS incident_ FROM part_members m "
+                     "JOIN events e USING (event_id) WHERE ")
+    at_towns: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in fetch_records(con.execute(
+            member_events + "list_has_any(json_extract_string(e.locations, '$[*].name'), "
+            "?::VARCHAR[])", [towns])):
+        at_towns[row.pop("incident_")].append(row)
+    candidates = sorted(at_towns)
+    first = dict(con.execute(
+        "SELECT incident_id, min(event_id) FROM part_members WHERE incident_id IN "
+        "(SELECT unnest(?::VARCHAR[])) GROUP BY incident_id", [candidates]).fetchall())
+    joins = incidents.yearless_joins(yearless, [(first[i], at_towns[i]) for i in candidates])
+    if not joins:
+        return None
+    gained: dict[str, list[str]] = defaultdict(list)
+    for index, event_id in joins:
+        gained[candidates[index]].append(event_id)
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in fetch_records(con.execute(
+            member_events + "m.incident_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(gained)])):
+        members[row.pop("incident_")].append(row)
+    by_id = {e["event_id"]: e for e in yearless}
+    for incident_id, event_ids in gained.items():
+        members[incident_id] += [by_id[e] for e in event_ids]
+    article_ids = sorted({e["article_id"] for group in members.values() for e in group})
+    articles = {r[0]: {"published": r[1]} for r in con.execute(
+        "SELECT article_id, published FROM articles WHERE article_id IN "
+        "(SELECT unnest(?::VARCHAR[]))", [article_ids]).fetchall()}
+    records = [incidents.describe(members[i], articles) for i in sorted(gained)]
+    con.execute("INSERT INTO replaced SELECT unnest(?::VARCHAR[])", [sorted(gained)])
+    folder.mkdir()
+    write_incident_files(folder, records,
+                         sorted((e, r["incident_id"]) for r in records for e in r["event_ids"]))
+    return folder
 
 
 # -- clusters ------------------------------------------------------------------------------

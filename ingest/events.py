@@ -36,6 +36,7 @@ def _types(language: str) -> tuple[_EventType, ...]:
 
 
 _CASUALTIES_ONLY = ("Violence against civilians", "Attack")
+LEAD_WORDS = 6  # a line of fewer words is a dateline or kicker, not the lead paragraph
 
 
 def classify(sentence: str, language: str) -> tuple[str, str, int] | None:
@@ -65,7 +66,11 @@ def extract(article: Article) -> list[Event]:
     events: list[Event] = []
     previous: Event | None = None
     previous_paragraph = -1
-    for sentence in sentences.split(article.text):
+    split = list(sentences.split(article.text))
+    # The lead is the first paragraph of prose: a dateline or kicker line ("حمص-سانا",
+    # "BREAKING") before it is not the story.
+    lead = next((s.paragraph for s in split if len(s.text.split()) >= LEAD_WORDS), 0)
+    for sentence in split:
         typed = classify(sentence.text, language)
         if typed is None:
             previous = None if sentence.paragraph != previous_paragraph else previous
@@ -114,13 +119,17 @@ def extract(article: Article) -> list[Event]:
                 event.date_end = published.isoformat()
             event.date_precision, event.date_text = first.precision, first.text
             event.date_basis = "text" if first.date else None
+            if first.date is None and first.yearless:
+                # "On April 7th" in an undated text: kept, so that grouping can still find
+                # the incident on that day in some year.
+                event.date_month_day = "--{:02d}-{:02d}".format(*first.yearless)
         elif continues or (events and not _background(sentence.text, language)):
             # A sentence that continues the event before it, or gives another account (or a
             # denial) of an event the article reports, takes its date, and says so; its places
             # may show it goes back to an earlier event, after a sentence of background.
             source = _returned_to(events, event)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
-        elif sentence.paragraph == 0 and not events and published is not None:
+        elif sentence.paragraph == lead and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
             # published (ACLED's rule: code the report's date); a two-day period says so.
             event.date = (published - timedelta(days=1)).isoformat()
@@ -215,12 +224,20 @@ def _returned_to(events: list[Event], event: Event) -> Event:
     """The event a sentence with no date of its own goes on with: the last one, unless
     its places say it is another the article told of earlier (after a paragraph of background
     on "Tuesday's attack in Khan Shaykhun", "the Homs governor" is back at the strike on Homs).
-    Weapons are no guide: one story's blast is a rocket in the next sentence."""
+    Weapons are no guide: one story's blast is a rocket in the next sentence. But with no
+    earlier event at its place, it is the story's first event when that one named no town or
+    region and was told with the same weapon, unlike the last ("missiles at a Syrian air base
+    on Thursday", then background on "Tuesday's chemical attack in Khan Shaykhun", then "the
+    missiles ... targeted the Shayrat air base")."""
     last = events[-1]
     if _same_place(event, last) is False:
         for earlier in reversed(events[:-1]):
             if _same_place(event, earlier):
                 return earlier
+        lead = events[0]
+        if _same_place(event, lead) is None and places.areas(event.locations) \
+                and lead.sub_event_type == event.sub_event_type != last.sub_event_type:
+            return lead
     return last
 
 
@@ -229,6 +246,7 @@ def _inherit(event: Event, source: Event, casualties_only: bool) -> None:
     event.date_precision, event.date_text = source.date_precision, source.date_text
     event.date_inherited = True
     event.date_basis = "inherited" if source.date else None
+    event.date_month_day = source.date_month_day
     if casualties_only:
         # "600 died in one of the attacks": the toll of the event it continues.
         event.event_type, event.sub_event_type = source.event_type, source.sub_event_type

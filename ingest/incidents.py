@@ -150,6 +150,29 @@ def _account(event: dict[str, Any]) -> _Account | None:
     return None if period is None else _Account(event, period)
 
 
+def _month_day(event: dict[str, Any]) -> tuple[int, int] | None:
+    """The month and day of an account dated only by a year-less date ("On April 7th" in an
+    undated text), or None."""
+    value = event.get("date_month_day")
+    if event.get("date") or not value:
+        return None
+    month, day = value.removeprefix("--").split("-")
+    return int(month), int(day)
+
+
+def _in_year(account: _Account, month_day: tuple[int, int], year: int) -> _Account | None:
+    """A year-less account as if told in ``year`` (None when the day does not exist there)."""
+    try:
+        day = date(year, *month_day).toordinal()
+    except ValueError:
+        return None
+    dated = object.__new__(_Account)
+    for name in _Account.__slots__:
+        setattr(dated, name, getattr(account, name))
+    dated.start = dated.end = day
+    return dated
+
+
 def compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Whether two accounts can be of one incident."""
     ka, kb = _account(a), _account(b)
@@ -243,6 +266,7 @@ def group(events: Sequence[dict[str, Any]]) -> list[list[str]]:
     linked = [g for g in groups.values() if len(g) > 1]
     by_id = {k.event_id: k for k in accounts}
     _attach([k for k in everyone if k.coarse and k.names], linked, by_id)
+    _attach_yearless(events, linked, by_id)
     return sorted((sorted(g) for g in linked), key=lambda g: g[0])
 
 
@@ -281,6 +305,61 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
             joins.append((best, account.event_id))
     for index, event_id in joins:
         linked[index].append(event_id)
+
+
+def _attach_yearless(events: Sequence[dict[str, Any]], linked: list[list[str]],
+                     by_id: dict[str, _Account]) -> None:
+    for index, event_id in _yearless_joins(_yearless(events), linked, by_id,
+                                           [min(members) for members in linked]):
+        linked[index].append(event_id)
+
+
+def _yearless(events: Iterable[dict[str, Any]]) -> list[tuple[_Account, tuple[int, int]]]:
+    return [(account, month_day) for event in events
+            if (month_day := _month_day(event)) is not None
+            and (account := _Account(event, (date.min, date.min))).names]
+
+
+def _yearless_joins(yearless: list[tuple[_Account, tuple[int, int]]], linked: list[list[str]],
+                    by_id: dict[str, _Account], first: list[str]) -> list[tuple[int, str]]:
+    """An account dated only "On April 7th" (an undated page: no year could be given) joins at
+    most one incident: the one with the most accounts it could be told with, at its town, on
+    that day of whichever year the incident's accounts give (ties go to the incident whose
+    first event id is smallest). Like a coarse account, it links nothing itself.
+    Returns (index in ``linked``, event id) pairs."""
+    if not yearless or not linked:
+        return []
+    at_town: dict[str, list[tuple[str, int]]] = defaultdict(list)  # (event id, group)
+    for index, members in enumerate(linked):
+        for event_id in members:
+            for name in by_id[event_id].names if event_id in by_id else ():
+                at_town[name].append((event_id, index))
+    joins: list[tuple[int, str]] = []
+    for account, month_day in yearless:
+        votes: Counter[int] = Counter()
+        for name in sorted(account.names):
+            for event_id, index in at_town.get(name, []):
+                other = by_id[event_id]
+                dated = _in_year(account, month_day, date.fromordinal(other.start).year)
+                if dated is not None and _linkable(dated, other):
+                    votes[index] += 1
+        if votes:
+            joins.append((min(votes, key=lambda i: (-votes[i], first[i])), account.event_id))
+    return joins
+
+
+def yearless_joins(yearless: Sequence[dict[str, Any]],
+                   incidents: Sequence[tuple[str, Sequence[dict[str, Any]]]]
+                   ) -> list[tuple[int, str]]:
+    """``group``'s last step on incidents already made (the distributed path): for each
+    year-less account that joins one, (index in ``incidents``, event id). ``incidents`` gives
+    each incident's first (smallest) event id and those of its accounts at the year-less
+    accounts' towns."""
+    by_id = {e["event_id"]: k for _, members in incidents for e in members
+             if (k := _account(e)) is not None}
+    linked = [[e["event_id"] for e in members if e["event_id"] in by_id]
+              for _, members in incidents]
+    return _yearless_joins(_yearless(yearless), linked, by_id, [f for f, _ in incidents])
 
 
 def apply_decisions(groups: list[list[str]], decisions: Iterable[dict[str, Any]]
@@ -331,8 +410,9 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
              ) -> dict[str, Any]:
     """The incident record: consensus values, every account, and where accounts disagree."""
     members = sorted(members, key=lambda e: e["event_id"])
-    starts = sorted(e["date"] for e in members)
-    ends = sorted(e["date_end"] for e in members)
+    # Year-less accounts ("On April 7th" in an undated page) give no consensus date.
+    starts = sorted(e["date"] for e in members if e["date"]) or [None]
+    ends = sorted(e["date_end"] for e in members if e["date_end"]) or [None]
     types = Counter(e["event_type"] for e in members)
     places: Counter[tuple[str, str]] = Counter()
     location_of: dict[tuple[str, str], dict[str, Any]] = {}
@@ -345,7 +425,7 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
             location_of.setdefault(key, {k: loc[k] for k in
                                          ("name", "admin1", "country", "lat", "lon",
                                           "precision")})
-    outlets = sorted({e["outlet"] or "unknown" for e in members})
+    outlets = sorted({_outlet(e) for e in members})
 
     def published(e: dict[str, Any]) -> str:
         return str((articles.get(e["article_id"]) or {}).get("published") or "")
@@ -355,7 +435,7 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
     timeline: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for e in sorted(members, key=lambda e: (published(e), e["start"])):
         for f in e.get("figures") or []:
-            outlet = e["outlet"] or "unknown"
+            outlet = _outlet(e)
             value = (f["low"], f["high"])
             timeline[f["kind"]][outlet].append({"published": published(e) or None,
                                                 "low": f["low"], "high": f["high"]})
@@ -368,26 +448,25 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
         if len(set(values.values())) > 1:
             disagreements.append({"field": kind, "values": {o: list(v) for o, v in
                                                             sorted(values.items())}})
-    dates = {o: sorted({e["date"] if e["date"] == e["date_end"] else
-                        f"{e['date']}/{e['date_end']}" for e in members if e["outlet"] == o})
+    dates = {o: sorted({_date_given(e) for e in members if _outlet(e) == o})
              for o in outlets}
     if len({tuple(v) for v in dates.values()}) > 1:
         disagreements.append({"field": "date", "values": dates})
-    named = {o: sorted({loc["name"] for e in members if e["outlet"] == o
+    named = {o: sorted({loc["name"] for e in members if _outlet(e) == o
                         for loc in e.get("locations") or [] if not loc.get("inherited")})
              for o in outlets}
     if len({tuple(v) for v in named.values() if v}) > 1:
         disagreements.append({"field": "locations", "values": {o: v for o, v in named.items()
                                                               if v}})
-    blamed = {o: sorted({a["name"] for e in members if e["outlet"] == o
+    blamed = {o: sorted({a["name"] for e in members if _outlet(e) == o
                          for a in e.get("actors") or [] if a["role"] == "actor1"})
               for o in outlets}
     if len({tuple(v) for v in blamed.values() if v}) > 1:
         disagreements.append({"field": "responsibility", "values": {
             o: v for o, v in blamed.items() if v}})
-    denials = {o: sorted({c for e in members if e["outlet"] == o and e.get("stance") == "denies"
+    denials = {o: sorted({c for e in members if _outlet(e) == o and e.get("stance") == "denies"
                           for c in e.get("claimed_by") or []} or
-                         ({"(the outlet)"} if any(e["outlet"] == o and e.get("stance") ==
+                         ({"(the outlet)"} if any(_outlet(e) == o and e.get("stance") ==
                                                   "denies" for e in members) else set()))
                for o in outlets}
     if any(denials.values()):
@@ -397,7 +476,7 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
     return {
         "incident_id": incident_id([e["event_id"] for e in members]),
         "date": starts[len(starts) // 2] if len(starts) % 2 else starts[len(starts) // 2 - 1],
-        "date_end": str(statistics.median_low(ends)),
+        "date_end": statistics.median_low(ends),
         "event_type": types.most_common(1)[0][0],
         "locations": [location_of[k] for k, _ in places.most_common(3)],
         "outlets": outlets,
@@ -407,3 +486,17 @@ def describe(members: Sequence[dict[str, Any]], articles: dict[str, dict[str, An
         "first_reported": {"outlet": first["outlet"], "published": published(first) or None},
         "figure_history": {kind: dict(per_outlet) for kind, per_outlet in timeline.items()},
     }
+
+
+def _date_given(event: dict[str, Any]) -> str:
+    """The date an account gives, as ISO 8601 text: a day, a period, or a year-less day."""
+    if not event["date"]:
+        return str(event.get("date_month_day") or "")
+    if event["date"] == event["date_end"]:
+        return str(event["date"])
+    return f"{event['date']}/{event['date_end']}"
+
+
+def _outlet(event: dict[str, Any]) -> str:
+    """The outlet an account is filed under: one with no known outlet is "unknown"."""
+    return str(event["outlet"] or "unknown")

@@ -13,8 +13,8 @@ ARTICLE_FIELDS = (
 )
 EVENT_FIELDS = (
     "event_id", "article_id", "outlet", "date", "date_end", "date_precision", "date_text",
-    "date_inherited", "date_basis", "event_type", "sub_event_type", "actors", "locations",
-    "figures", "claimed_by", "stance", "sentence", "start", "end", "incident_id",
+    "date_inherited", "date_basis", "date_month_day", "event_type", "sub_event_type", "actors",
+    "locations", "figures", "claimed_by", "stance", "sentence", "start", "end", "incident_id",
 )
 INCIDENT_FIELDS = (
     "incident_id", "date", "date_end", "event_type", "locations", "outlets", "event_ids",
@@ -80,6 +80,7 @@ class Event:
     date_text: str | None = None
     date_inherited: bool = False
     date_basis: str | None = None  # text | inherited | published (see docs/schema.md)
+    date_month_day: str | None = None  # "--04-07": a year-less date no year could be given
     event_type: str | None = None
     sub_event_type: str | None = None
     actors: list[dict[str, Any]] = field(default_factory=list)

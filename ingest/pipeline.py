@@ -200,13 +200,21 @@ def regroup(writer: StoreWriter, since: date | None = None, until: date | None =
         articles = {r[0]: {"published": r[1]} for r in con.execute(
             "SELECT article_id, published FROM articles").fetchall()}
         kept: list[dict[str, Any]] = []
+        yearless: list[dict[str, Any]] = []
         if where and store.snapshot() is not None:
             outside = f"NOT ({where.removeprefix('WHERE ')})"
             kept = fetch_records(con.execute(f"SELECT * FROM incidents WHERE {outside}", params))
+        if where:
+            # Accounts dated "On April 7th" alone may belong to an incident of any year.
+            yearless = fetch_records(con.execute(
+                "SELECT * FROM events WHERE date IS NULL AND date_month_day IS NOT NULL"))
     finally:
         con.close()
     in_window = {e["event_id"] for e in window}
     kept = [i for i in kept if not set(i["event_ids"]) & in_window]
+    # A year-less account already in a kept incident stays there; the others may join one here.
+    placed = {e for i in kept for e in i["event_ids"]}
+    window += [e for e in yearless if e["event_id"] not in placed]
     groups = incidents.apply_decisions(incidents.group(window), store.decisions())
     by_id = {e["event_id"]: e for e in window}
     records = kept + [incidents.describe([by_id[e] for e in g if e in by_id], articles)

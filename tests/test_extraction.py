@@ -256,6 +256,22 @@ def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
     assert events["Russia said "].date == "2017-04-07"
 
 
+@pytest.mark.parametrize("weapon,expected", [
+    # The same weapon as the unplaced lead and unlike the background: back to the lead.
+    ("The missiles, fired from two destroyers, targeted the Shayrat air base in Homs province.",
+     "2017-04-06"),
+    # Another weapon: it goes on with the event before it, as before.
+    ("A car bomb exploded at the Shayrat air base in Homs province.", "2017-04-04"),
+])
+def test_an_undated_sentence_goes_back_to_an_unplaced_lead(weapon: str, expected: str) -> None:
+    text = ("The United States launched 59 cruise missiles at a Syrian air base on Thursday "
+            "night, officials said.\n\nThe strike was in retaliation for Tuesday's chemical "
+            "weapons attack on the town of Khan Sheikhoun, which killed 72 people.\n\n"
+            f"{weapon}")
+    events = _extract(text, "2017-04-06", "en")
+    assert [e.date for e in events] == ["2017-04-06", "2017-04-04", expected]
+
+
 @pytest.mark.parametrize("text,expected", [
     ("WASHINGTON/BEIRUT (Reuters) - The United States fired 59 missiles at the Shayrat air base "
      "in Homs on Friday.", {"Shayrat Air Base", "Homs"}),
@@ -438,3 +454,14 @@ def test_where_the_verb_ends_the_clause_the_subject_acts(text: str, language: st
 ])
 def test_a_surname_after_a_title_is_no_place(text: str, expected: list[str]) -> None:
     assert [loc["name"] for loc in locate(text, None, "en")] == expected
+
+
+def test_the_lead_is_the_first_paragraph_of_prose() -> None:
+    # A dateline line of its own ("حمص-سانا") does not make the story's first paragraph the
+    # second: its undated lead still tells of the day before publication or so.
+    text = ("حمص-سانا\nشنت الولايات المتحدة عدواناً سافراً بعدد من الصواريخ على مطار الشعيرات "
+            "في ريف حمص.\nوأفاد مراسل سانا بأن صاروخين سقطا على قرية الشعيرات ما أدى إلى استشهاد "
+            "خمسة مدنيين.")
+    events = _extract(text, "2017-04-07", "ar")
+    assert len(events) == 2 and events[0].date == "2017-04-06"
+    assert events[0].date_end == "2017-04-07" and events[1].date_inherited

@@ -162,6 +162,50 @@ def test_an_account_dated_to_a_month_joins_the_incident_at_its_town() -> None:
     assert group([late, {**late, "event_id": "e8"}]) == []
 
 
+def test_a_yearless_account_joins_the_incident_on_its_day_in_that_year() -> None:
+    from ingest.incidents import group
+
+    town = [_account("e1", "Mariupol", 47.0951, 37.5413),
+            _account("e2", "Mariupol Drama Theatre", 47.0958, 37.5494)]
+
+    def yearless(event_id: str, place: str, month_day: str) -> dict[str, Any]:
+        # "On March 16th" in a page with no publication date: no year could be given.
+        return {**_account(event_id, place, 47.0951, 37.5413), "date": None,
+                "date_end": None, "date_precision": None, "date_month_day": month_day}
+
+    same = yearless("e3", "Mariupol", "--03-16")
+    other_day = yearless("e4", "Mariupol", "--05-16")
+    other_town = yearless("e5", "Kramatorsk", "--03-16")
+    assert group([*town, same, other_day, other_town]) == [["e1", "e2", "e3"]]
+    # Year-less accounts link nothing among themselves.
+    assert group([same, {**same, "event_id": "e6"}]) == []
+
+
+def test_an_undated_page_joins_the_incident_whichever_is_ingested_first(tmp_path: Path
+                                                                        ) -> None:
+    dated = tmp_path / "dated"
+    dated.mkdir()
+    for outlet, text in (("reuters", "KYIV (Reuters) - Russian missiles struck the drama theatre "
+                          "in Mariupol on March 16, 2022, killing at least 300 people."),
+                         ("ap", "KYIV (AP) — A Russian air strike hit the drama theatre in "
+                          "Mariupol on March 16, 2022, with 300 people inside, officials said.")):
+        (dated / f"{outlet}.txt").write_text(f"Theatre hit\n\n{text}\n", encoding="utf-8")
+    undated = tmp_path / "undated.txt"
+    undated.write_text("Theatre hit\n\nOn March 16th, a missile strike hit the drama theatre "
+                       "in Mariupol, killing 300 people, according to local officials.\n",
+                       encoding="utf-8")
+    first, last = Store(tmp_path / "a"), Store(tmp_path / "b")
+    ingest([dated], first)
+    ingest([undated], first)
+    ingest([undated], last)
+    ingest([dated], last)
+    assert _grouping(first) == _grouping(last)
+    (incident,) = incidents(first)
+    assert len(incident["event_ids"]) == 3 and incident["date"] == "2022-03-16"
+    dates = next(d for d in incident["disagreements"] if d["field"] == "date")
+    assert "--03-16" in [v for values in dates["values"].values() for v in values]
+
+
 def test_indexed_comparison_groups_as_comparing_every_pair(monkeypatch: pytest.MonkeyPatch
                                                             ) -> None:
     """Grouping compares an account only with those of its countries, towns and nearby grid

@@ -168,6 +168,17 @@ def test_compare_accounts_link_to_the_reader(queries: Queries, demo_store: Store
         assert (asked.article, asked.event) in expected
 
 
+def test_compare_shows_the_day_a_yearless_account_gives(queries: Queries,
+                                                        demo_store: Store) -> None:
+    """An undated page's "On April 7th" joins the incident and says it gave no year."""
+    yearless = [e for e in demo_store.records("events") if e["date_month_day"] and e["incident_id"]]
+    assert yearless
+    incident_id = yearless[0]["incident_id"]
+    table = compare.accounts_table(queries.accounts(incident_id),
+                                   queries.incident(incident_id) or {})
+    assert f"{yearless[0]['date_month_day']} (no year given)" in _text(table)
+
+
 # -- the Outlets page's pure functions -------------------------------------------------------
 def test_periods_cover_the_span_with_no_gaps() -> None:
     months = figures.periods(date(2021, 11, 20), date(2022, 2, 3), "month")

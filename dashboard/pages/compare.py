@@ -87,7 +87,9 @@ def accounts_table(accounts: list[dict[str, Any]], incident: dict[str, Any]) -> 
     for outlet, events in by_outlet.items():
         first = events[0]
         dates = sorted({e["date"] + ("" if e["date_end"] == e["date"] else f" – {e['date_end']}")
-                        for e in events if e["date"]})
+                        for e in events if e["date"]} |
+                       {f"{e['date_month_day']} (no year given)" for e in events
+                        if not e["date"] and e.get("date_month_day")})
         places = sorted({loc["name"] for e in events for loc in e["locations"]
                          if not loc.get("inherited")})
         cites = sorted({c for e in events for c in e["claimed_by"]}) or ["(its own voice)"]

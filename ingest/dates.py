@@ -54,6 +54,8 @@ class _Lexicon:
     language: str
     ago_units: dict[str, str]  # unit word -> day | week | month | year
     since: re.Pattern[str]  # "since", "depuis" right before a day
+    references: tuple[str, ...]  # "'s" ending a date or "günkü" after it: it names an event
+    after_reference: re.Pattern[str]
 
 
 def _alternation(forms: list[str]) -> str:
@@ -110,7 +112,19 @@ def _lexicon(language: str) -> _Lexicon:
                  for unit, words in table.get("ago_units", {}).items() for word in words}
     since = re.compile(rf"(?<!\w)(?:{_alternation(table.get('since', []))})\s+$"
                        if table.get("since") else r"(?!x)x", re.IGNORECASE)
-    return _Lexicon(pattern, months, weekdays, relative, language, ago_units, since)
+    references = tuple(r.casefold() for r in table.get("references", []))
+    after_reference = re.compile(rf"\s(?:{_alternation(list(references))})(?!\w)"
+                                 if references else r"(?!x)x", re.IGNORECASE)
+    return _Lexicon(pattern, months, weekdays, relative, language, ago_units, since, references,
+                    after_reference)
+
+
+def names_event(text: str, mention: DateMention, language: str = "en") -> bool:
+    """Whether a date names an event told elsewhere ("Tuesday's attack", "Salı günkü
+    saldırı") rather than dating what its sentence reports."""
+    lex = _lexicon(language)
+    return mention.text.casefold().endswith(lex.references) \
+        or bool(lex.after_reference.match(text, mention.end))
 
 
 def _int(text: str) -> int:

@@ -70,6 +70,7 @@ def extract(article: Article) -> list[Event]:
     # The lead is the first paragraph of prose: a dateline or kicker line ("حمص-سانا",
     # "BREAKING") before it is not the story.
     lead = next((s.paragraph for s in split if len(s.text.split()) >= LEAD_WORDS), 0)
+    asides: set[int] = set()
     for sentence in split:
         typed = classify(sentence.text, language)
         if typed is None:
@@ -127,7 +128,7 @@ def extract(article: Article) -> list[Event]:
             # A sentence that continues the event before it, or gives another account (or a
             # denial) of an event the article reports, takes its date, and says so; its places
             # may show it goes back to an earlier event, after a sentence of background.
-            source = _returned_to(events, event)
+            source = _returned_to([e for e in events if id(e) not in asides] or events, event)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == lead and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
@@ -149,12 +150,22 @@ def extract(article: Article) -> list[Event]:
             continue
         _add_civilians(event, sentence.text, language)
         if not event.locations:
-            # No place of its own: where the article's events have been placed so far, else
-            # the article's first place; marked as inherited.
+            # No place of its own: where the article's events have been placed so far (where
+            # an earlier event on the same day was, when the sentence dates itself: "the base
+            # from which the warplanes took off to carry out Tuesday's attack"), else the
+            # article's first place; marked as inherited.
             placed = [e for e in events if e.locations]
+            if own:
+                placed = [e for e in placed if (e.date, e.date_end) == (event.date, event.date_end)
+                          and not e.date_inherited] or placed
             fallback = placed[-1].locations if placed else places.resolve(
                 named_places[:1], article.text, context)
             event.locations = [{**loc, "inherited": True} for loc in fallback]
+        if own and dates.names_event(article.text, first, language) and any(
+                (e.date, e.date_end) == (event.date, event.date_end) for e in events):
+            # "... to carry out Tuesday's attack": an aside on an event told before; the
+            # sentences after it go on with the story, not with the aside.
+            asides.add(id(event))
         events.append(event)
         previous, previous_paragraph = event, sentence.paragraph
     return events

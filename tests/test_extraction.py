@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -256,6 +257,46 @@ def test_a_new_paragraph_goes_back_to_the_event_at_its_place() -> None:
     assert events["Russia said "].date == "2017-04-07"
 
 
+def test_after_an_aside_on_an_earlier_event_the_story_goes_on() -> None:
+    """ "Tuesday's attack" names an event told before: the sentences after that aside go on
+    with the story, not with Tuesday."""
+    text = ("The United States launched 59 cruise missiles at a Syrian air base on Thursday "
+            "night, officials said.\n\nThe strike was in retaliation for Tuesday's chemical "
+            "weapons attack on the town of Khan Sheikhoun, which killed 72 people.\n\n"
+            "The missiles targeted the Shayrat air base in Homs province.\n\n"
+            "Officials said the base was the one from which warplanes took off to carry out "
+            "Tuesday's attack.\n\nSyria's army said six people were killed in the strike.")
+    events = _extract(text, "2017-04-06", "en")
+    assert [e.date for e in events] == ["2017-04-06", "2017-04-04", "2017-04-06", "2017-04-04",
+                                        "2017-04-06"]
+
+
+@pytest.mark.parametrize("text,language,names", [
+    ("Officials said warplanes took off from the base to carry out Tuesday's attack.", "en",
+     True),
+    ("On Tuesday, warplanes took off from the base.", "en", False),
+    ("Salı günkü saldırıda 72 kişi öldü.", "tr", True),
+    ("Salı günü 72 kişi öldü.", "tr", False),
+])
+def test_a_date_that_names_an_event(text: str, language: str, names: bool) -> None:
+    from ingest.dates import find_dates, names_event
+
+    (mention,) = find_dates(text, date(2017, 4, 7), language)
+    assert names_event(text, mention, language) is names
+
+
+def test_a_sentence_placing_nothing_is_where_the_event_of_its_day_was() -> None:
+    text = ("Missiles hit the Shayrat air base in Homs on Thursday night.\n\n"
+            "The strike answered Tuesday's chemical attack on Khan Sheikhoun in Idlib.\n\n"
+            "The missiles also destroyed six MiG-23 jets at the Shayrat air base in Homs.\n\n"
+            "Officials said the base was where the warplanes took off for Tuesday's attack.")
+    events = _extract(text, "2017-04-07", "en")
+    last = events[-1]
+    assert last.date == "2017-04-04"
+    assert [loc["name"] for loc in last.locations] == ["Khan Shaykhun", "Idlib"]
+    assert all(loc["inherited"] for loc in last.locations)
+
+
 @pytest.mark.parametrize("weapon,expected", [
     # The same weapon as the unplaced lead and unlike the background: back to the lead.
     ("The missiles, fired from two destroyers, targeted the Shayrat air base in Homs province.",
@@ -393,6 +434,11 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
      "Air/drone strike"),
     ("Die Armee hat in der Nacht Ziele im Südlibanon angegriffen.", "de",
      "Shelling/artillery/missile attack"),
+    # Bombs are dropped; "killing" and "opened fire" are attacks on their own.
+    ("An aircraft most likely dropped two 500-kilogram bombs on the theatre.", "en",
+     "Air/drone strike"),
+    ("Gunmen opened fire on a bus near Palmyra.", "en", "Attack"),
+    ("Gunmen burst into a wedding, killing 12 guests.", "en", "Attack"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
     from ingest.events import classify

@@ -84,6 +84,12 @@ def _lexicon(language: str) -> _Lexicon:
     month_prefix = _alternation(table["month_only_prefixes"]) if table["month_only_prefixes"] \
         else r"(?!x)x"
     between = r"(?:between|entre|zwischen|между|між|بين|from|du|vom|с|з|من)\s+"
+    # "Dienstagmorgen": a weekday and a part of the day written as one word.
+    day_part = rf"(?:{_alternation(table['weekday_parts'])})?" if table.get("weekday_parts") \
+        else ""
+    # Turkish "pazar yeri" is a marketplace, not Sunday's place.
+    not_after = rf"(?!\s+(?:{_alternation(table['not_weekday_before'])}))" \
+        if table.get("not_weekday_before") else ""
     patterns = {
         "iso": r"(?P<iso_y>(?:19|20)\d{2})-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)(?!\d)",
         "num": r"(?P<num_a>[0-3]?\d)(?P<num_s>[./-])(?P<num_b>[01]?\d)(?P=num_s)"
@@ -101,7 +107,7 @@ def _lexicon(language: str) -> _Lexicon:
         "mo": rf"(?P<mo_pre>{month_prefix})\s+(?P<mo_m>{month}){suffix}",
         "ago": rf"(?P<ago_w>{table['ago']})" if table.get("ago") else r"(?!x)x",
         "rel": rf"(?P<rel_w>{_alternation(list(table['relative']))})",
-        "wd": rf"{prep}(?P<wd_w>{_alternation(list(weekdays))}){suffix}",
+        "wd": rf"{prep}(?P<wd_w>{_alternation(list(weekdays))}){day_part}{suffix}{not_after}",
         "yr": r"(?P<yr_pre>in|since|en|depuis|seit|im jahr|в|с|у|з|منذ|عام|في)\s+"
               r"(?P<yr_y>(?:19|20)\d{2})(?!\d)(?:\s?(?:года|году|г\.|року|р\.))?",
     }

@@ -57,6 +57,11 @@ def _words(text: str) -> set[str]:
     return {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
 
 
+def _first_word(text: str) -> str:
+    found = re.match(r"\s*[^\W\d_]+", text)
+    return found.group(0) if found else ""
+
+
 def _last_word(text: str) -> str:
     found = re.findall(r"[^\W\d_]+", text)
     return found[-1].casefold() if found else ""
@@ -75,8 +80,10 @@ def _lexicon(language: str) -> _Lexicon:
     digits = r"\d{1,3}(?:[,  ]\d{3})+(?!\d)|\d+(?:\.\d+)?"
     words = _alternation(list(units))
     compound = rf"(?:{words})(?:[-\s](?:{words}))*"
+    # Arabic joins "and" to a number written in digits: "ما بين 20 و30".
+    joined = r"|(?<=\bو)" if language == "ar" else ""
     number = re.compile(
-        rf"(?<![\w.,-])(?:(?P<vague>{_alternation(list(vague))})|(?P<digits>{digits})"
+        rf"(?:(?<![\w.,-]){joined})(?:(?P<vague>{_alternation(list(vague))})|(?P<digits>{digits})"
         rf"(?:\s*(?P<mult>million|millions|млн|миллион\w*|мільйон\w*|Millionen|مليون))?"
         rf"|(?P<words>{compound}))(?![\w])", re.IGNORECASE)
 
@@ -128,6 +135,9 @@ _NOT_A_COUNT_AFTER = re.compile(
     r"-(?:hour|day|week|month|year|km|mile|meter|metre|storey|story)\b|"
     r"\s*(?:metres|meters|feet|miles|kilometres|kilometers|метр\w*|mètres|Meter|متر)\b|"
     r"-year-old|-летн|-річн|\s*(?:years? old|лет|год[аы]?|ans|jahre|عام|yaşında)\b|"
+    # durations: "within 24 hours", "binnen 24 Stunden", "خلال 24 ساعة", "son 24 saatte"
+    r"\s*(?:hours?|days?|weeks?|minutes?|час(?:а|ов)?|суток|дн(?:я|ей)|годин[иу]?|днів|доби|"
+    r"heures?|jours?|semaines?|Stunden|Tagen?|Wochen|ساعة|ساعات|أيام|يوما|saat\w*|gün\w*)\b|"
     r"[:.]\d{2}\b|\s*(?:GMT|UTC|a\.m\.|p\.m\.|am\b|pm\b|h\d{2}|ч\.)|\s*\$|\s*(?:dollars|долл|euros?|"
     r"dólares|dollar|دولار|lira)\b)", re.IGNORECASE)
 _TOLL_ROSE = re.compile(r"(?:toll|число погибших|кількість загиблих|bilan|Zahl der Toten|"
@@ -169,20 +179,24 @@ def find_figures(sentence: str, language: str = "en",
         if value is None:
             continue
         if (match.group("words") or "").casefold() in lex.articles and not (
-                lex.people.match(after) or _kind_end(lex, after[:25]) is not None):
-            continue  # "une frappe", "ein Angriff": a, not one
+                lex.people.match(after) or _kind_end(lex, _first_word(after)) is not None):
+            continue  # "une frappe", "un drone turc a tué deux": a, not one; "un mort" is one
         low: int | None = value[0]
         high: int | None = value[1]
         text_start = start
         # Qualifiers: "between 20 and 30", "at least 50", "up to 20", "about 300".
         following = matches[index + 1] if index + 1 < len(matches) else None
-        if lex.between and lex.between.search(before) and following is not None \
-                and re.fullmatch(r"\s*(?:and|to|et|à|und|bis|и|до|і|و|إلى|ile|-|–)\s*",
-                                 sentence[end:following.start()], re.IGNORECASE):
+        gap = sentence[end:following.start()] if following is not None else ""
+        if following is not None and (
+                (lex.between and lex.between.search(before) and re.fullmatch(
+                    r"\s*(?:and|to|et|à|und|bis|и|до|і|و|إلى|ile|ila|-|–)\s*", gap,
+                    re.IGNORECASE))
+                # "20 to 30 people", "20-30", "20 ila 30": a range without "between"
+                or re.fullmatch(r"\s*(?:to|à|bis|до|إلى|ila|-|–)\s*", gap, re.IGNORECASE)):
             other = _value(lex, following)
             if other:
                 high = other[1]
-                opening = lex.between.search(before)
+                opening = lex.between.search(before) if lex.between else None
                 text_start = start - len(opening.group(0)) if opening else start
                 end = following.end()
                 after = sentence[end:end + KIND_WINDOW_AFTER]

@@ -74,6 +74,7 @@ class Gazetteer:
     stopwords: frozenset[str]
     admin1_cue: re.Pattern[str]
     acronyms: frozenset[str]  # keys of the all-capital names our data files list ("USA")
+    institutions: tuple[str, ...]  # "embassy", "Büyükelçi": a country's mission, not the country
 
 
 def _base(name: str) -> str:
@@ -182,7 +183,8 @@ def gazetteer() -> Gazetteer:
              if (p.shipped or p.population >= 100_000) and len(p.name) >= 5}
     cues = "|".join(re.escape(c) for c in sorted(lexicon["admin1_cues"], key=len, reverse=True))
     return Gazetteer(index, admin1, fuzzy, frozenset(_key(w) for w in lexicon["stopwords"]),
-                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE), acronyms)
+                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE), acronyms,
+                     tuple(w.casefold() for w in lexicon["institutions"]))
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
@@ -231,6 +233,7 @@ def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
 # German capitalises every noun, so a small town's name is too often a word ("Boden").
 SMALL_TOWN = 100_000
 BIG_CITY = 500_000  # a city this big, named by its own name, is evidence of its country
+MIN_SCRIPT_NAME = 4  # letters: a shorter name in another script is too often a word
 CAPITALISED_NOUNS = frozenset({"de"})
 ACRONYM = 4  # letters; an all-capital word this short is an acronym unless our data says not
 
@@ -252,6 +255,15 @@ def _surname(text: str, start: int, language: str) -> bool:
     if match is None or not text[match.end(1) + 1:start].strip()[:1].isupper():
         return False
     return match.group(1).rstrip(".").casefold() in _titles(language or "en")
+
+
+def _mission(g: Gazetteer, tokens: list[re.Match[str]], i: int, hit: Found) -> bool:
+    """Whether a country's name at token ``i`` is part of its embassy's or consulate's."""
+    if not all(p.kind == "country" for p in hit.candidates):
+        return False
+    after = next((j for j in range(i, len(tokens)) if tokens[j].start() >= hit.end), None)
+    near = [j for j in (i - 2, i - 1, after) if j is not None and 0 <= j < len(tokens)]
+    return any(tokens[j].group(0).casefold().startswith(g.institutions) for j in near)
 
 
 @lru_cache(maxsize=2048)
@@ -312,6 +324,9 @@ def find(text: str, language: str = "") -> list[Found]:
             hit = _fuzzy(g, tokens[i].group(0), tokens[i].start())
         if hit is not None and " " not in hit.text and _surname(text, hit.start, language):
             i += 1  # "Pentagon spokesman Capt. Jeff Davis": a person, not Davis, California
+            continue
+        if hit is not None and _mission(g, tokens, i, hit):
+            i += 1  # "the embassy of Israel", "İsrail Büyükelçiliği": a mission, not a place
             continue
         if hit is not None:
             found.append(hit)
@@ -457,4 +472,15 @@ def _weak(place: Place, item: Found) -> bool:
     the text is otherwise about ("Bustan" is no misspelt Busan in a story about Syria)."""
     if place.shipped or place.kind != "place":
         return False
-    return item.fuzzy or place.population < BIG_CITY or _key(item.text) != _key(place.name)
+    return item.fuzzy or place.population < BIG_CITY or not _own_name(item.text, place)
+
+
+def _own_name(text: str, place: Place) -> bool:
+    """Whether a big city is called by its own name: as geonames spells it, with a Turkish case
+    ending ("Ankara'da"), or in a script of its own ("Лондоне", "أنقرة"); the Latin alternate
+    names geonames lists ("Nov", "Dar") are too often words."""
+    key = _key(text)
+    if "'" in key and " " not in key:
+        head, _, tail = key.partition("'")
+        key = tail if head in ("l", "d", "qu") else head
+    return key == _key(place.name) or (not key.isascii() and len(key) >= MIN_SCRIPT_NAME)

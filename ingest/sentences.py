@@ -35,13 +35,29 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     return len(word) == 1 or word in _abbreviations() or word.rstrip(".") in _abbreviations()
 
 
+@cache
+def _month_after_ordinal() -> re.Pattern[str]:
+    """A month name right after a day written as an ordinal ("am 17. Juli", "17. marts")."""
+    tables = load_toml("dates.toml")
+    names = {name for table in tables.values() if isinstance(table, dict)
+             for forms in table.get("months", []) for name in forms}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _ordinal_date(chunk: str, text: str, after: int) -> bool:
+    return bool(re.search(r"(?:^|\s)[0-3]?\d\.$", chunk)) \
+        and bool(_month_after_ordinal().match(text, after))
+
+
 def split(text: str) -> Iterator[Sentence]:
     paragraph = 0
     start = 0
     for match in _BOUNDARY.finditer(text):
         chunk = text[start:match.start()]
         newline = "\n" in match.group(0)
-        if not newline and _ends_with_abbreviation(chunk.rstrip("\"”»’)")):
+        if not newline and (_ends_with_abbreviation(chunk.rstrip("\"”»’)"))
+                            or _ordinal_date(chunk, text, match.end())):
             continue
         yield from _emit(text, start, match.start(), paragraph)
         if newline:

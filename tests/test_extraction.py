@@ -59,6 +59,14 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
     ("Cinquante prisonniers ont été tués et soixante-treize autres blessés", "fr",
      [("killed", 50, 50), ("injured", 73, 73)]),
     ("mindestens 52 Menschen getötet", "de", [("killed", 52, None)]),
+    # An article counts one only before what is counted; durations and ranges with no
+    # "between" (probes of 2026-11-26).
+    ("Un drone turc a tué deux membres du PKK.", "fr", [("killed", 2, 2)]),
+    ("Un civil a été tué.", "fr", [("killed", 1, 1)]),
+    ("binnen 24 Stunden mehr als 100 Menschen getötet", "de", [("killed", 101, None)]),
+    ("20 to 30 people were killed", "en", [("killed", 20, 30)]),
+    ("20 ila 30 sivil öldü.", "tr", [("killed", 20, 30)]),
+    ("قتل ما بين 20 و30 مدنيا", "ar", [("killed", 20, 30)]),
     ("مقتل 9 مدنيين بينهم 4 أطفال", "ar", [("killed", 9, 9)]),
     ("en az 50 kişi hayatını kaybetti", "tr", [("killed", 50, None)]),
     # The casualty verb before a qualified number, and the next one's after it.
@@ -438,6 +446,20 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
     ("An aircraft most likely dropped two 500-kilogram bombs on the theatre.", "en",
      "Air/drone strike"),
     ("Gunmen opened fire on a bus near Palmyra.", "en", "Attack"),
+    # Verb forms and weapons the probes of 2026-11-26 found missing.
+    ("Російські окупанти викрали мера Мелітополя.", "uk", "Abduction/forced disappearance"),
+    ("Бійці вбили від 20 до 30 цивільних.", "uk", "Attack"),
+    ("In Berlin demonstrierten am Samstag Tausende Menschen.", "de", "Peaceful protest"),
+    ("اختطف مسلحون من تنظيم داعش 11 راعيا", "ar", "Abduction/forced disappearance"),
+    ("خرج آلاف المتظاهرين في صنعاء", "ar", "Peaceful protest"),
+    ("İstanbul'da binlerce kişi Gazze'ye destek için yürüdü.", "tr", "Peaceful protest"),
+    ("В пятницу израильская авиация нанесла удары по окрестностям Дамаска.", "ru",
+     "Air/drone strike"),
+    ("Odessa'ya düzenlenen İHA saldırısında iki kişi yaralandı.", "tr", "Air/drone strike"),
+    ("Azez'de bomba yüklü araçla düzenlenen saldırıda 5 kişi öldü.", "tr",
+     "Remote explosive/landmine/IED"),
+    ("A drone killed two fighters in Sinjar.", "en", "Air/drone strike"),
+    ("Zwei Zivilisten kamen ums Leben.", "de", "Attack"),
     ("Gunmen burst into a wedding, killing 12 guests.", "en", "Attack"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
@@ -511,3 +533,26 @@ def test_the_lead_is_the_first_paragraph_of_prose() -> None:
     events = _extract(text, "2017-04-07", "ar")
     assert len(events) == 2 and events[0].date == "2017-04-06"
     assert events[0].date_end == "2017-04-07" and events[1].date_inherited
+
+
+def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:
+    from ingest import sentences
+
+    text = ("Ukrainische Streitkräfte haben die Krim-Brücke in der Nacht auf den 17. Juli mit "
+            "Seedrohnen angegriffen. Die Zahl der Toten stieg auf 17. Die Armee schwieg.")
+    assert [s.text[:12] for s in sentences.split(text)] == [
+        "Ukrainische ", "Die Zahl der", "Die Armee sc"]
+
+
+@pytest.mark.parametrize("text,language,expected,denies", [
+    ("Росія заперечила свою причетність до удару.", "uk", [], True),
+    ("Die israelische Armee hat Berichte über einen Angriff zurückgewiesen.", "de", [], True),
+    ("Trois civils ont été tués, a rapporté Ukrainska Pravda.", "fr", ["Ukrainska Pravda"],
+     False),
+    ("Сирійські війська обстріляли Ідліб, повідомила служба «Білі каски».", "uk",
+     ["White Helmets"], False),
+])
+def test_claims_and_denials_from_the_probes(text: str, language: str, expected: list[str],
+                                            denies: bool) -> None:
+    claimed, denial = find_claims(text, language)
+    assert set(expected) <= set(claimed) and bool(denial) is denies

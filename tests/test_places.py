@@ -25,6 +25,11 @@ def _names(text: str, language: str = "en") -> list[str]:
     ("Daesh killed 33 men in Deir el-Zour.", "en", ["Deir ez-Zor"]),
     ("Alepo was shelled again.", "en", ["Aleppo"]),
     ("Russian jets and Sergei Shoigu", "en", []),
+    # A country's embassy or consulate is not the country.
+    ("Ankara'da yüzlerce kişi İsrail Büyükelçiliği önünde toplandı.", "tr", ["Ankara"]),
+    ("Protesters gathered outside the embassy of Israel in London.", "en", ["London"]),
+    ("Протестующие собрались у посольства России в Лондоне.", "ru", ["London"]),
+    ("Israel struck Gaza overnight.", "en", ["Israel", "Gaza Strip"]),
 ])
 def test_places_found_and_words_left_alone(text: str, language: str,
                                            expected: list[str]) -> None:

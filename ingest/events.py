@@ -37,6 +37,7 @@ def _types(language: str) -> tuple[_EventType, ...]:
 
 _CASUALTIES_ONLY = ("Violence against civilians", "Attack")
 LEAD_WORDS = 6  # a line of fewer words is a dateline or kicker, not the lead paragraph
+ATTRIBUTION_WORDS = 15  # a longer sentence with a source and no event word says more than who
 
 
 def classify(sentence: str, language: str) -> tuple[str, str, int] | None:
@@ -75,6 +76,9 @@ def extract(article: Article) -> list[Event]:
         typed = classify(sentence.text, language)
         if typed is None:
             previous = None if sentence.paragraph != previous_paragraph else previous
+            denying = None if previous is None else _attribution(previous, sentence, article)
+            if denying is not None:
+                events.append(denying)
             continue
         own = [m for m in mentions if sentence.start <= m.start < sentence.end]
         own = [m for m, caption in zip(own, dates.caption_dates(sentence.text, sentence.start,
@@ -177,6 +181,26 @@ _DATELINE = re.compile(
     r"^\s*(?:\((?P<bracketed>[^\W\d_][^()\n]{1,40})\)\s*[-—–:]"
     r"|(?P<capitals>[^\W\d_a-zа-яё]{2,}(?:[ /'’.-]+[^\W\d_a-zа-яё]{2,})*)"
     r"(?:,\s*[^\W\d_][\w .]{1,30}?)?\s*(?:\([^()\n]{1,30}\))?\s*(?:[-—–:]|(?=[A-ZА-Я]\w*\s)))")
+
+
+def _attribution(previous: Event, sentence: sentences.Sentence, article: Article
+                 ) -> Event | None:
+    """A short sentence that names no event but says who told the one before it ("Das teilte
+    der Gouverneur mit.") adds its sources to that event; one that denies it ("Kyiv denied
+    this.") is that event as the denier tells it, returned as a record of its own."""
+    if len(sentence.text.split()) > ATTRIBUTION_WORDS:
+        return None
+    language = article.language or "en"
+    claimed, denial = claims.find_claims(sentence.text, language,
+                                         context=article.text[:sentence.start])
+    if not denial:
+        previous.claimed_by = list(dict.fromkeys([*previous.claimed_by, *claimed]))
+        return None
+    event = Event(article_id=article.article_id, outlet=article.outlet, sentence=sentence.text,
+                  start=sentence.start, end=sentence.end, event_type=previous.event_type,
+                  sub_event_type=previous.sub_event_type, claimed_by=claimed, stance="denies")
+    _inherit(event, previous, False)
+    return event
 
 
 def _without_dateline(found: list[places.Found], sentence: str) -> list[places.Found]:

@@ -556,3 +556,16 @@ def test_claims_and_denials_from_the_probes(text: str, language: str, expected: 
                                             denies: bool) -> None:
     claimed, denial = find_claims(text, language)
     assert set(expected) <= set(claimed) and bool(denial) is denies
+
+
+def test_a_sentence_that_only_denies_or_attributes_tells_of_the_event_before() -> None:
+    text = ("Missiles hit the railway station in Kramatorsk on Friday, killing 50 people. "
+            "That is what governor Pavlo Kyrylenko said. Russia's Defence Ministry denied its "
+            "forces were responsible.")
+    events = _extract(text, "2022-04-09", "en")
+    assert len(events) == 2
+    strike, denial = events
+    assert "Pavlo Kyrylenko" in strike.claimed_by and strike.stance == "asserts"
+    assert denial.stance == "denies" and denial.claimed_by == ["Russian Ministry of Defence"]
+    assert (denial.date, denial.event_type) == (strike.date, strike.event_type)
+    assert denial.date_inherited

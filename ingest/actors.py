@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .lexicons import PhraseIndex, load_csv
+from .lexicons import PhraseIndex, load_csv, load_toml
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,27 @@ def _with_forces(named: list[Mention], forces: Sequence[Mention]) -> list[Mentio
     return sorted(kept, key=lambda m: (m.start, -m.end))
 
 
+@dataclass(frozen=True)
+class _RoleCues:
+    between: re.Pattern[str]  # "between" after the event word, before its two parties
+    verb_initial: bool
+    target: re.Pattern[str]  # "على" right before a party: acted on
+
+
+@cache
+def _role_cues(language: str) -> _RoleCues:
+    table = load_toml("roles.toml")
+
+    def words(section: str) -> list[str]:
+        return [re.escape(w) for w in table.get(section, {}).get(language, [])]
+
+    between = "|".join(words("between")) or r"(?!x)x"
+    target = "|".join(words("target_before")) or r"(?!x)x"
+    return _RoleCues(re.compile(rf"\W*\w*\W+(?:\w+\W+){{0,3}}(?:{between})\W", re.I),
+                     language in table.get("verb_initial", []),
+                     re.compile(rf"(?<!\w)(?:{target})\s+(?:\w+\s+)?$"))
+
+
 def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
           forces: Sequence[Mention] = (), language: str = "en") -> list[dict[str, str]]:
     """Actors of an event with ACLED roles: the nearest before the event word acts (actor1),
@@ -108,9 +129,19 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
     # israelische Armee hat Ziele der Hisbollah angegriffen"): the subject comes first.
     verb_last = language in VERB_FINAL and not after and not holding \
         and len({m.actor.name for m in before}) > 1
+    cues = _role_cues(language)
+    # "مواقع قوات سوريا الديمقراطية" (positions of the SDF): acted on, wherever it stands.
+    targets = [m for m in mentions if cues.target.search(sentence, 0, m.start)]
+    before = [m for m in before if m not in targets]
+    parties = [m for m in after if m not in targets]
+    if actor1 is None and len(after) > 1 and cues.between.match(
+            sentence, anchor, after[0].start):
+        actor1 = after[0]  # "fighting between the army and the RSF": both sides, in order
+    elif actor1 is None and not before and cues.verb_initial and parties:
+        actor1 = parties[0]  # "قصفت قوات النظام السوري بلدة كفرنبل": the verb comes first
     if actor1 is None and before:
         actor1 = holding[0] if holding else before[0] if verb_last else before[-1]
-    rest = [m for m in after if m is not actor1]
+    rest = [m for m in after if m is not actor1] or [m for m in targets if m is not actor1]
     if rest:
         actor2 = rest[0]
     elif actor1 is not None and actor1 in after and before:

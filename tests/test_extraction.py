@@ -569,3 +569,24 @@ def test_a_sentence_that_only_denies_or_attributes_tells_of_the_event_before() -
     assert denial.stance == "denies" and denial.claimed_by == ["Russian Ministry of Defence"]
     assert (denial.date, denial.event_type) == (strike.date, strike.event_type)
     assert denial.date_inherited
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    # Both sides of a fight, in order, after "between".
+    ("Heavy fighting between the Sudanese army and the RSF erupted in Khartoum on Saturday.",
+     "en", ("Military Forces of Sudan", "Rapid Support Forces")),
+    ("De violents combats entre l'armée soudanaise et les FSR ont éclaté samedi à Khartoum.",
+     "fr", ("Military Forces of Sudan", "Rapid Support Forces")),
+    ("اندلعت اشتباكات عنيفة يوم السبت بين الجيش السوداني وقوات الدعم السريع في الخرطوم.", "ar",
+     ("Military Forces of Sudan", "Rapid Support Forces")),
+    # Arabic opens the clause with its verb; "مواقع" (positions of) marks the one acted on.
+    ("قصفت المدفعية التركية مواقع قوات سوريا الديمقراطية في ريف الحسكة يوم الأحد.", "ar",
+     ("Military Forces of Turkey", "Syrian Democratic Forces")),
+    ("أعلن المرصد السوري مقتل 7 عناصر من قوات سوريا الديمقراطية بانفجار عبوة ناسفة يوم الأحد.",
+     "ar", (None, "Syrian Democratic Forces")),
+])
+def test_who_acts_and_who_is_acted_on(text: str, language: str,
+                                      expected: tuple[str | None, str | None]) -> None:
+    (event, *_) = _extract(text, "2023-04-16", language)
+    roles = {a["role"]: a["name"] for a in event.actors}
+    assert (roles.get("actor1"), roles.get("actor2")) == expected

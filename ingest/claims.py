@@ -199,6 +199,17 @@ def _arabic_demonyms() -> _Words[str]:
                    if re.search(r"[\u0600-\u06FF]", f)], arabic=True)
 
 
+UNCASED = frozenset({"ar"})  # scripts with no capitals: names are found by look-up alone
+
+
+@cache
+def _outlet_index() -> PhraseIndex[str]:
+    """Outlets by their names and aliases in scripts with no capitals ("سانا", "تاس")."""
+    return PhraseIndex((alias, outlet.name) for outlet in outlets.registry().values()
+                       for alias in (outlet.name, *outlet.aliases)
+                       if any("\u0600" <= c <= "\u06ff" for c in alias))
+
+
 @cache
 def _countries() -> tuple[PhraseIndex[str], dict[str, str]]:
     """Country names (all languages, countries.csv) and capitals (claims.toml) -> ISO code."""
@@ -375,6 +386,9 @@ def _candidates(text: str, language: str) -> tuple[_Source, ...]:
     found += _generics(text, language, lexicon)
     found += _country_subjects(text, language, lexicon)
     found += _names(text, language, lexicon)
+    if language in UNCASED:
+        found += [_Source(start, end, name, 5, "name")
+                  for start, end, name in _outlet_index().find(text)]
     kept: list[_Source] = []
     for source in sorted(found, key=lambda s: (s.rank, s.start - s.end, s.start)):
         if not any(k.start < source.end and source.start < k.end for k in kept):

@@ -590,3 +590,12 @@ def test_who_acts_and_who_is_acted_on(text: str, language: str,
     (event, *_) = _extract(text, "2023-04-16", language)
     roles = {a["role"]: a["name"] for a in event.actors}
     assert (roles.get("actor1"), roles.get("actor2")) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("أفادت وكالة سانا بأن عدوانا جويا إسرائيليا استهدف مطار دمشق الدولي.", ["SANA"]),
+    ("أعلنت وزارة الدفاع الروسية، حسبما نقلت وكالة تاس، أن الدفاعات أسقطت 10 طائرات.",
+     ["Russian Ministry of Defence", "TASS"]),
+])
+def test_arabic_outlets_are_sources_without_capitals(text: str, expected: list[str]) -> None:
+    assert find_claims(text, "ar")[0] == expected

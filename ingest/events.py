@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from . import actors, claims, dates, figures, forces, places, sentences
 from .lexicons import load_toml
@@ -104,8 +105,9 @@ def extract(article: Article) -> list[Event]:
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
             for s, e in speakers)]
-        event.locations = places.specific(places.resolve(
-            _without_dateline(in_sentence, sentence.text), sentence.text, context))
+        event.locations = _without_acting_state(places.specific(places.resolve(
+            _without_dateline(in_sentence, sentence.text), sentence.text, context)),
+            event.actors)
         own_places = bool(event.locations)
         own_parties = any(a["role"] in ("actor1", "actor2") for a in event.actors)
         continues = previous is not None and sentence.paragraph == previous_paragraph
@@ -201,6 +203,19 @@ def _attribution(previous: Event, sentence: sentences.Sentence, article: Article
                   sub_event_type=previous.sub_event_type, claimed_by=claimed, stance="denies")
     _inherit(event, previous, False)
     return event
+
+
+def _without_acting_state(locations: list[dict[str, Any]], roles: list[dict[str, str]]
+                          ) -> list[dict[str, Any]]:
+    """The state that acts is not where it acts: "a US drone strike ... in Baghdad",
+    "Rusya'nın Harkiv'e düzenlediği saldırı". Its country goes when the event is placed in
+    another country too."""
+    registry = actors.registry()
+    acting = {registry[a["name"]].country for a in roles
+              if a["role"] == "actor1" and a["name"] in registry} - {""}
+    kept = [loc for loc in locations
+            if not (loc["precision"] == "country" and loc["country"] in acting)]
+    return kept if any(loc["country"] not in acting for loc in kept) else locations
 
 
 def _without_dateline(found: list[places.Found], sentence: str) -> list[places.Found]:

@@ -599,3 +599,13 @@ def test_who_acts_and_who_is_acted_on(text: str, language: str,
 ])
 def test_arabic_outlets_are_sources_without_capitals(text: str, expected: list[str]) -> None:
     assert find_claims(text, "ar")[0] == expected
+
+
+def test_the_state_that_acts_is_not_where_it_acts() -> None:
+    (event,) = _extract("A US drone strike killed two Kataib Hezbollah commanders in eastern "
+                        "Baghdad on Friday.", "2020-01-04", "en")
+    assert [loc["name"] for loc in event.locations] == ["Baghdad"]
+    # Named alone, the state stays: there is nowhere else to put the event.
+    (alone,) = _extract("US drones struck on Friday, killing two commanders.", "2020-01-04",
+                        "en")
+    assert [loc["name"] for loc in alone.locations] == ["United States"]

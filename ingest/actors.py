@@ -86,6 +86,7 @@ def _with_forces(named: list[Mention], forces: Sequence[Mention]) -> list[Mentio
 @dataclass(frozen=True)
 class _RoleCues:
     between: re.Pattern[str]  # "between" after the event word, before its two parties
+    self_claim: re.Pattern[str]  # "they said they launched": the source is also the actor
     verb_initial: bool
     target: re.Pattern[str]  # "على" right before a party: acted on
 
@@ -99,7 +100,9 @@ def _role_cues(language: str) -> _RoleCues:
 
     between = "|".join(words("between")) or r"(?!x)x"
     target = "|".join(words("target_before")) or r"(?!x)x"
+    claims = "|".join(table.get("self_claims", {}).get(language, [])) or r"(?!x)x"
     return _RoleCues(re.compile(rf"\W*\w*\W+(?:\w+\W+){{0,3}}(?:{between})\W", re.I),
+                     re.compile(claims, re.I),
                      language in table.get("verb_initial", []),
                      re.compile(rf"(?<!\w)(?:{target})\s+(?:\w+\s+)?$"))
 
@@ -111,6 +114,9 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
     Actors the sentence cites as its sources, and speakers, are only ``associated``.
     ``forces`` adds a country's forces the registry does not name word for word."""
     named = _with_forces(find(sentence), forces)
+    cues = _role_cues(language)
+    if cues.self_claim.search(sentence):
+        sources = frozenset()  # "the Houthis said they launched": their own act
     mentions = [m for m in named if m.actor.name not in sources
                 and m.actor.kind not in SPEAKERS]
     if not mentions:
@@ -129,7 +135,6 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
     # israelische Armee hat Ziele der Hisbollah angegriffen"): the subject comes first.
     verb_last = language in VERB_FINAL and not after and not holding \
         and len({m.actor.name for m in before}) > 1
-    cues = _role_cues(language)
     # "مواقع قوات سوريا الديمقراطية" (positions of the SDF): acted on, wherever it stands.
     targets = [m for m in mentions if cues.target.search(sentence, 0, m.start)]
     before = [m for m in before if m not in targets]

@@ -584,6 +584,12 @@ def test_a_sentence_that_only_denies_or_attributes_tells_of_the_event_before() -
      ("Military Forces of Turkey", "Syrian Democratic Forces")),
     ("أعلن المرصد السوري مقتل 7 عناصر من قوات سوريا الديمقراطية بانفجار عبوة ناسفة يوم الأحد.",
      "ar", (None, "Syrian Democratic Forces")),
+    # A source that tells of its own act is its actor too.
+    ("Yemen's Houthi rebels said they launched a drone attack on Jeddah on Friday.", "en",
+     ("Houthis", None)),
+    ("قالت جماعة الحوثي إنها استهدفت سفينة في البحر الأحمر يوم الجمعة.", "ar", ("Houthis", None)),
+    ("Le groupe État islamique a revendiqué l'attentat suicide de vendredi à Kaboul.", "fr",
+     ("Islamic State", None)),
 ])
 def test_who_acts_and_who_is_acted_on(text: str, language: str,
                                       expected: tuple[str | None, str | None]) -> None:

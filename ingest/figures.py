@@ -90,8 +90,9 @@ def _lexicon(language: str) -> _Lexicon:
     def before(words: list[str]) -> re.Pattern[str]:
         return re.compile(rf"(?:{_alternation(words)})\s*$", re.IGNORECASE)
 
-    # Arabic joins "and", "so" and "by" to the word: "وأصيب", "بمقتل".
-    kinds = tuple((kind, re.compile(rf"(?<!\w)[وفب]?(?:{_alternation(words)})", re.IGNORECASE))
+    # Arabic joins "and", "so", "by" and the article to the word: "وأصيب", "بمقتل", "الصواريخ".
+    kinds = tuple((kind, re.compile(rf"(?<!\w)[وفب]?(?:ال)?(?:{_alternation(words)})",
+                                    re.IGNORECASE))
                   for kind, words in data["kinds"].items() if kind not in _NOT_KINDS)
     between = before(table["between"]) if table["between"] else None
     return _Lexicon(number, units, vague, before(table["at_least"]), before(table["at_most"]),

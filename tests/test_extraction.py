@@ -67,6 +67,7 @@ def test_seed_events_together(seed_events: list[dict[str, Any]]) -> None:
     ("20 to 30 people were killed", "en", [("killed", 20, 30)]),
     ("20 ila 30 sivil öldü.", "tr", [("killed", 20, 30)]),
     ("قتل ما بين 20 و30 مدنيا", "ar", [("killed", 20, 30)]),
+    ("أطلق حزب الله عشرات الصواريخ على مواقع إسرائيلية", "ar", [("missiles", 24, 99)]),
     ("مقتل 9 مدنيين بينهم 4 أطفال", "ar", [("killed", 9, 9)]),
     ("en az 50 kişi hayatını kaybetti", "tr", [("killed", 50, None)]),
     # The casualty verb before a qualified number, and the next one's after it.

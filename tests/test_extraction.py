@@ -552,6 +552,8 @@ def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:
      False),
     ("Сирійські війська обстріляли Ідліб, повідомила служба «Білі каски».", "uk",
      ["White Helmets"], False),
+    ("Kämpfer der Hamas haben Israel angegriffen und Dutzende Menschen verschleppt, sagte ein "
+     "Armeesprecher.", "de", ["Army spokesperson"], False),
 ])
 def test_claims_and_denials_from_the_probes(text: str, language: str, expected: list[str],
                                             denies: bool) -> None:

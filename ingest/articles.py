@@ -187,7 +187,10 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
     published: date | None = None
     basis: str | None = None
     if published_value:
-        published = dates.parse_date(published_value, language, day_first)
+        # A table's date column may show its own order ("4/17/17": month first).
+        order = fields.get("date_order")
+        published = dates.parse_date(published_value, language,
+                                     order == "DMY" if order else day_first)
         basis = "metadata" if published else None
     for line in datelines:
         if published is not None:

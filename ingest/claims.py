@@ -867,6 +867,11 @@ def _chunks(context: str) -> list[str]:
     for paragraph in reversed(context.split("\n")):
         if size > CONTEXT:
             break
+        if len(paragraph) > CONTEXT:
+            # A paragraph as long as a book (a table cell with no line breaks): its end only,
+            # or every sentence would analyse all before it again.
+            tail = paragraph[-CONTEXT:]
+            paragraph = tail[tail.find(" ") + 1:]
         if paragraph.strip():
             chunks.insert(0, paragraph)
             size += len(paragraph)

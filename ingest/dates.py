@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -515,15 +515,43 @@ def _dateparser_settings(base: date | None, day_first: bool) -> dict[str, Any]:
     }
 
 
+_NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})\b")
+CENTURY_PIVOT = 50  # a two-digit year below this is 20xx ("4/5/17"), from it 19xx ("12/31/89")
+
+
+def numeric_order(values: Iterable[str]) -> str | None:
+    """The day-month order of a column of numeric dates, from the values that show it: a
+    first part above 12 is a day ("17/4/17": DMY), a second part above 12 too ("4/17/17": MDY).
+    None when no value shows it, or values show both."""
+    seen = set()
+    for value in values:
+        found = _NUMERIC.match(value.strip())
+        if found:
+            first, second = int(found.group(1)), int(found.group(3))
+            if first > 12 >= second:
+                seen.add("DMY")
+            elif second > 12 >= first:
+                seen.add("MDY")
+    return seen.pop() if len(seen) == 1 else None
+
+
 def parse_date(value: str, language: str | None = None, day_first: bool = True) -> date | None:
     """A full calendar date written in any common way ("Fri Apr 29 2016", "07.04.2017, 14:52",
-    "2017-04-07T09:00:00Z"); None when a day, month or year is missing."""
+    "2017-04-07T09:00:00Z", "4/5/17"); None when a day, month or year is missing."""
     value = value.strip()
     if not value:
         return None
     stamp = _ISO_STAMP.match(value)
     if stamp:
         return _safe_date(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3)))
+    numeric = _NUMERIC.fullmatch(value.split()[0].rstrip(","))
+    if numeric:
+        first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
+        if year < 100:
+            year += 2000 if year < CENTURY_PIVOT else 1900
+        if first > 12 or (day_first and second <= 12):
+            return _safe_date(year, second, first)
+        return _safe_date(year, first, second)
     written = next(iter_full_dates(value, language or "en", day_first), None)
     if written is not None:
         return written

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -15,8 +16,12 @@ from typing import Any
 import charset_normalizer
 import ftfy
 
+from . import dates
+
 MAX_BYTES = 50 * 1024 * 1024  # larger files are refused: a scraped article is never this big
 MAX_FIELD = 5 * 1024 * 1024  # one CSV cell
+ORDER_SAMPLE = 2000  # rows read to tell a date column's day-month order
+CSV_SAMPLE = 20000  # characters read to tell a table from a text
 MAX_TEXT_NODE = 2 * 1024 * 1024  # one run of text in HTML or XML
 _WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
 
@@ -38,6 +43,14 @@ class InputError(ValueError):
     """An input that cannot be read; the message is the one-line reason."""
 
 
+class PartialInput(InputError):
+    """Part of an input could not be read: a reason, and the documents that could."""
+
+    def __init__(self, reason: str, documents: list[RawDocument]) -> None:
+        super().__init__(reason)
+        self.documents = documents
+
+
 @dataclass
 class RawDocument:
     """One article as found in an input, before cleaning and extraction."""
@@ -55,6 +68,9 @@ def decode(data: bytes) -> str:
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _repair(data.decode("utf-16", errors="replace"))
+    wide = _utf16_without_bom(data)
+    if wide:
+        return _repair(data.decode(wide, errors="replace"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,6 +83,20 @@ def decode(data: bytes) -> str:
             raise InputError("undecodable bytes (no text encoding fits)") from None
         text = str(best)
     return _repair(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" for text whose every other byte is NUL, as Latin and
+    Cyrillic text saved as UTF-16 with no byte-order mark is; None otherwise."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.4 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.4 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -108,7 +138,8 @@ def read_bytes(path: Path) -> bytes:
             raise InputError("file too large once decompressed")
     if not data.strip():
         raise InputError("empty file")
-    if _looks_binary(data):
+    if _looks_binary(data) and not data.startswith((b"\xff\xfe", b"\xfe\xff")) \
+            and not _utf16_without_bom(data):
         raise InputError("binary content, not text")
     return data
 
@@ -147,24 +178,53 @@ def _parses_json(text: str) -> bool:
     return True
 
 
-def _csv_dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _csv_dialect(sample: str) -> type[csv.Dialect]:
+    """The delimiter sniffed from a header line, with standard quoting: a header alone says
+    nothing of quotes doubled inside a quoted field, which the sniffer then turns off."""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        return csv.excel
+        delimiter = ","
+
+    class Dialect(csv.excel):
+        pass
+
+    Dialect.delimiter = delimiter
+    return Dialect
 
 
 def _looks_like_csv(text: str, mapping: Mapping[str, str]) -> bool:
-    first = text.lstrip().split("\n", 1)[0].strip()
+    """A table: a header whose records below have as many fields. With a column name we know
+    ("text", "title", a --map column) one such record is enough; a header of unknown names
+    needs four, so that a navigation line ("Home | World | Media") over a story is no table,
+    while a table we cannot read is refused by name rather than read as one long story."""
+    body = _EXCEL_SEP.sub("", text.lstrip(), count=1)
+    first = body.split("\n", 1)[0].strip()
     if not first or len(first) > 2000:
         return False
-    header = next(csv.reader([first], _csv_dialect(first)), [])
+    dialect = _csv_dialect(first)
+    excel = _EXCEL_SEP.match(text.lstrip())
+    if excel:
+        dialect.delimiter = excel.group(1)
+    header = next(csv.reader([first], dialect), [])
     names = [h.strip().lower() for h in header]
+    try:
+        records = list(csv.reader(io.StringIO(body[:CSV_SAMPLE]), dialect))[1:]
+    except csv.Error:
+        return False
+    if len(body) > CSV_SAMPLE:
+        records = records[:-1]  # the sample's last record may be cut short
+    records = [r for r in records if r]
+    if len(names) >= 5 and len(records) >= 4 and all(len(r) == len(names) for r in records):
+        return True  # a table with no header (a GDELT export): refused for want of a text
     if len(names) < 2 or any(len(n) > 60 for n in names):
         return False
     wanted = {c.lower() for c in mapping.values() if c}
     known = {alias for aliases in COLUMN_ALIASES.values() for alias in aliases}
-    return bool(set(names) & (known | wanted))
+    if set(names) & (known | wanted):
+        return all(len(r) == len(names) for r in records[:1])
+    return len(names) >= 3 and len(records) >= 2 and all(
+        len(r) == len(names) for r in records[:4])
 
 
 def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str, str]:
@@ -195,20 +255,35 @@ def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str,
 def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: list[str],
                      mapping: Mapping[str, str]) -> Iterator[RawDocument]:
     chosen = resolve_columns(columns, mapping)
-    for number, row in enumerate(rows, start=1):
+    # A column of numeric dates is written one way throughout: "4/17/17" in it says that
+    # "4/5/17" is 5 April, not 4 May.
+    head = list(itertools.islice(rows, ORDER_SAMPLE))
+    order = dates.numeric_order(str(row.get(chosen["published"]) or "") for row in head) \
+        if "published" in chosen else None
+    for number, row in enumerate(itertools.chain(head, rows), start=1):
         values = {f: str(row.get(col) or "").strip() for f, col in chosen.items()}
         text = values.pop("text")
         if not text:
             continue
         fields = {k: v for k, v in values.items() if v}
+        if order and "published" in fields:
+            fields["date_order"] = order
         is_html = bool(re.search(r"</(p|div|br)>|<br\s*/?>", text[:2000], re.IGNORECASE))
         yield RawDocument(f"{source}#{number}", "table", text, fields, content_is_html=is_html)
 
 
+_EXCEL_SEP = re.compile(r"\A\ufeff?sep=(.)\r?\n")  # Excel's first line naming the delimiter
+
+
 def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
     csv.field_size_limit(MAX_FIELD)
-    sample = text[:20000]
-    reader = csv.DictReader(io.StringIO(text), dialect=_csv_dialect(sample.split("\n", 1)[0]))
+    excel = _EXCEL_SEP.match(text)
+    if excel:
+        text = text[excel.end():]
+    dialect = _csv_dialect(text[:CSV_SAMPLE].split("\n", 1)[0])
+    if excel:
+        dialect.delimiter = excel.group(1)
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = list(reader.fieldnames or [])
     try:
         yield from _table_documents(source, iter(reader), columns, mapping)
@@ -225,19 +300,28 @@ def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool =
             raise InputError("JSON file is not a list of article objects")
         rows = [r for r in data if isinstance(r, dict)]
     else:
+        broken: list[int] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 value = json.loads(line)
             except ValueError:
-                raise InputError(f"line {number} is not valid JSON") from None
+                broken.append(number)
+                continue
             if isinstance(value, dict):
                 rows.append(value)
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
-    yield from _table_documents(source, iter(rows), columns, mapping)
+    documents = list(_table_documents(source, iter(rows), columns, mapping))
+    if not whole and broken:
+        # The good lines are kept; the broken ones are named.
+        lines = ", ".join(map(str, broken[:5])) + (" ..." if len(broken) > 5 else "")
+        verb = "are" if len(broken) > 1 else "is"
+        raise PartialInput(f"line{'s' if len(broken) > 1 else ''} {lines} {verb} not valid "
+                           f"JSON, left out; {len(documents)} articles read", documents)
+    yield from documents
 
 
 def _feed_text(value: Any) -> str:

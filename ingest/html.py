@@ -90,8 +90,13 @@ def _json_ld(tree: Any) -> dict[str, Any]:
             data = json.loads(script)
         except ValueError:
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
-        for item in items:
+        if isinstance(data, list):
+            items = data
+        elif isinstance(data, dict):
+            items = data.get("@graph", [data])
+        else:
+            continue  # a string or a number: no metadata to take
+        for item in items if isinstance(items, list) else [items]:
             if isinstance(item, dict) and "Article" in str(item.get("@type", "")):
                 found.update({k: v for k, v in item.items() if k not in found})
     return found
@@ -103,6 +108,17 @@ def _ld_name(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name")
     return str(value).strip() if value else None
+
+
+_COPYRIGHT = re.compile(r"(?:©|&copy;|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(\d{4})", re.I)
+
+
+def _not_a_copyright(found: str | None, markup: str) -> str | None:
+    """trafilatura's date, unless it is only a page footer's "© 2017" read as 1 January: a
+    guess, which must not pass for the page's own date nor beat a --published hint."""
+    if found and found[5:10] == "01-01" and found[:4] in _COPYRIGHT.findall(markup):
+        return None
+    return found
 
 
 def read_page(markup: str) -> Page:
@@ -133,7 +149,8 @@ def read_page(markup: str) -> Page:
         or doc.get("author")
     page.published = _meta(tree, "article:published_time", "datePublished", "pubdate",
                            "date", "dc.date", "DC.date.issued") \
-        or (str(ld["datePublished"]) if ld.get("datePublished") else None) or doc.get("date")
+        or (str(ld["datePublished"]) if ld.get("datePublished") else None) \
+        or _not_a_copyright(doc.get("date"), markup)
     page.site_name = _meta(tree, "og:site_name", "application-name") \
         or _ld_name(ld.get("publisher")) or doc.get("sitename")
     canonical = tree.xpath('//link[@rel="canonical"]/@href')

@@ -14,7 +14,7 @@ from typing import Any
 from . import events as event_extraction
 from . import incidents
 from .articles import Hints, build_article
-from .formats import InputError, RawDocument, read_file, walk
+from .formats import InputError, PartialInput, RawDocument, read_file, walk
 from .store import Store, StoreWriter, fetch_records
 
 BATCH_SIZE = 200  # articles per atomic store batch
@@ -81,6 +81,9 @@ def read_documents(path: Path, source: str, mapping: Mapping[str, str], errors: 
     """The documents of one file; an unreadable file gives none and a one-line reason."""
     try:
         return read_file(path, source, mapping)
+    except PartialInput as exc:
+        errors.append(f"{source}: {exc}")
+        return exc.documents
     except InputError as exc:
         errors.append(f"{source}: {exc}")
     except OSError as exc:

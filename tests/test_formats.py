@@ -129,7 +129,6 @@ XXE = ('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/pas
     ("broken.xml", b'<?xml version="1.0"?><rss version="2.0"><channel><title>x<item><ti',
      "feed without items"),
     ("nocol.csv", b"headline,teaser\nA,B\n", "no text column"),
-    ("bad.jsonl", b'{"text": "ok"}\n{"text": broken\n', "line 2 is not valid JSON"),
     ("broken.gz", b"\x1f\x8b\x08\x00garbage", "broken gzip"),
 ])
 def test_bad_input_is_named_and_skipped(tmp_path: Path, name: str, content: bytes,
@@ -154,3 +153,83 @@ def test_truncated_html_keeps_what_is_there(tmp_path: Path) -> None:
             b"<p>The second paragraph is cut off in the mid")
     errors, added = _ingest_one(tmp_path, "cut.html", page)
     assert errors == [] and added == 2
+
+
+def test_a_broken_jsonl_line_is_named_and_the_good_ones_kept(tmp_path: Path) -> None:
+    content = (b'{"text": "Shelling killed five people in Aleppo on Friday."}\n{"text": broken\n'
+               b'{"text": "Air strikes killed seven people in Idlib on Friday."}\n')
+    errors, added = _ingest_one(tmp_path, "bad.jsonl", content)
+    assert len(errors) == 1 and "bad.jsonl" in errors[0] and "line 2 is not valid JSON" in errors[0]
+    assert added == 3  # both good lines, and the good file beside
+
+
+def test_doubled_quotes_in_a_multiline_csv_field(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('url,title,text,language\nhttp://x/1,"Syria: ""60 killed""",'
+                    '"Line one ""quoted""\nline two",en\nhttp://x/2,B,Second body.,en\n',
+                    encoding="utf-8")
+    docs = read_file(path, "t.csv")
+    assert [d.fields.get("title") for d in docs] == ['Syria: "60 killed"', "B"]
+    assert docs[0].content == 'Line one "quoted"\nline two' and docs[0].fields["language"] == "en"
+
+
+def test_an_excel_sep_line_names_the_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("sep=;\ntitle;text\nA;Air strikes killed nine civilians, a monitor said.\n")
+    (doc,) = read_file(path, "t.csv")
+    assert doc.content.endswith("a monitor said.") and doc.fields["title"] == "A"
+
+
+def test_a_date_column_shows_its_own_order_and_two_digit_years(tmp_path: Path) -> None:
+    from ingest import Hints, build_article
+
+    path = tmp_path / "t.csv"
+    path.write_text("title,text,date\nA,Shelling hit Aleppo.,4/5/17\nB,Strikes hit Idlib.,"
+                    "4/17/17\nC,Clashes in Hama.,12/31/89\n")
+    published = [build_article(d, Hints()).published for d in read_file(path, "t.csv")]
+    assert published == ["2017-04-05", "2017-04-17", "1989-12-31"]
+
+
+@pytest.mark.parametrize("data", [
+    "Five people were killed in Kramatorsk on Friday.".encode("utf-16"),  # with a BOM
+    "Five people were killed in Kramatorsk on Friday.".encode("utf-16-le"),
+    "Погибли пять человек.".encode("utf-16"),
+])
+def test_utf16_text_is_read(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(data)
+    (doc,) = read_file(path, "t.txt")
+    assert doc.content.startswith(("Five people", "Погибли"))
+
+
+@pytest.mark.parametrize("content,kind", [
+    # A navigation line over a story is not a table header.
+    ("Home | World | Politics | Business | Media | Video\nKYIV (Reuters) - Five people were "
+     "killed on Friday when a missile hit a station, officials said.\nRescuers searched the "
+     "rubble.\n", "text"),
+    # A table of unknown columns, or with no header at all, is a table to refuse by name.
+    ("headline_txt,body_txt,src_name\nA,Body one.,X\nB,Body two.,Y\n", "csv"),
+    ("1\t20160102\t201601\t2016\tENV\n2\t20160103\t201601\t2016\tGOV\n"
+     "3\t20160104\t201601\t2016\tMIL\n4\t20160105\t201601\t2016\tREB\n"
+     "5\t20160106\t201601\t2016\tCVL\n", "csv"),
+])
+def test_tables_are_told_by_their_structure(content: str, kind: str) -> None:
+    assert detect(content, "x.txt") == kind
+
+
+def test_json_ld_that_is_not_an_object_is_ignored() -> None:
+    from ingest.html import read_page
+
+    page = read_page('<html><head><script type="application/ld+json">"just a string"</script>'
+                     '</head><body><article><p>Five people were killed on Friday when a rocket '
+                     'struck a market in the city, officials said.</p></article></body></html>')
+    assert "Five people" in page.text
+
+
+def test_a_footer_copyright_year_is_no_publication_date() -> None:
+    from ingest.html import read_page
+
+    page = read_page("<html><body><article><p>Five people were killed on Friday when a rocket "
+                     "struck a market in the city, officials said in a statement.</p></article>"
+                     "<footer>© 2017 Example News</footer></body></html>")
+    assert page.published is None

@@ -47,7 +47,8 @@ def detect_language(text: str) -> str | None:
     if len(sample.strip()) < 20:
         return None
     code, _score = py3langid.classify(sample)
-    return str(code)
+    # Codes outside ISO 639-1 ("pcm", "bcl") are guesses on text that is no prose.
+    return str(code) if len(str(code)) == 2 else None
 
 
 def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: str | None) -> str:

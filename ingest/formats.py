@@ -28,15 +28,20 @@ _WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "u
 # Column names other projects use for the contract's article fields (CONTRACT.md, input formats).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "body", "article_content", "article_text", "full_text",
-             "maintext", "story", "article", "article_body"),
+             "maintext", "story", "article", "article_body", "content_text", "content_html",
+             "description"),
     "title": ("title", "headline", "article_title", "heading"),
     "outlet": ("outlet", "source", "site", "domain", "publisher", "source_name", "media"),
     "published": ("published", "date", "pubdate", "publication_date", "published_at",
-                  "date_published", "datetime", "pub_date"),
+                  "date_published", "datetime", "pub_date", "publishedat"),
     "url": ("url", "link", "href", "article_url"),
     "author": ("author", "byline", "authors", "creator"),
     "language": ("language", "lang"),
 }
+
+
+# Keys under which a JSON object holds its list of articles.
+ARTICLE_LISTS = frozenset({"articles", "items", "data", "results", "documents", "entries"})
 
 
 class InputError(ValueError):
@@ -163,11 +168,33 @@ def detect(text: str, name: str = "", mapping: Mapping[str, str] | None = None) 
             return "json"
         if first.startswith("{") and _parses_json(first):
             return "jsonl"
+        if head.startswith("{") and _parses_json(text):
+            return "json"  # one object holding the list ({"articles": [...]})
+        if head.startswith("{") and _json_stream(text):
+            return "jsonl"  # objects written over several lines each
     if _looks_like_csv(text, mapping or {}):
         return "csv"
     if _HTML_ROOT.search(head[:200]) and head.count("</p>") + head.count("</div>") >= 2:
         return "html"
     return "text"
+
+
+def _json_stream(text: str) -> list[Any]:
+    """The values of a text of JSON values one after another, however laid out; [] when it
+    is not one."""
+    decoder = json.JSONDecoder()
+    values: list[Any] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            return values
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except ValueError:
+            return []
+        values.append(value)
 
 
 def _parses_json(text: str) -> bool:
@@ -261,7 +288,7 @@ def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: li
     order = dates.numeric_order(str(row.get(chosen["published"]) or "") for row in head) \
         if "published" in chosen else None
     for number, row in enumerate(itertools.chain(head, rows), start=1):
-        values = {f: str(row.get(col) or "").strip() for f, col in chosen.items()}
+        values = {f: _cell(row.get(col)) for f, col in chosen.items()}
         text = values.pop("text")
         if not text:
             continue
@@ -273,6 +300,16 @@ def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: li
 
 
 _EXCEL_SEP = re.compile(r"\A\ufeff?sep=(.)\r?\n")  # Excel's first line naming the delimiter
+
+
+def _cell(value: Any) -> str:
+    """A table cell as text: JSON lists joined ("John Simpson, Lyse Doucet"), objects by
+    their name ({"name": "Anadolu"})."""
+    if isinstance(value, list):
+        return ", ".join(filter(None, (_cell(v) for v in value)))
+    if isinstance(value, dict):
+        return _cell(value.get("name") or value.get("title") or value.get("url") or "")
+    return str(value if value is not None else "").strip()
 
 
 def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
@@ -294,13 +331,20 @@ def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[Raw
 def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool = False
                ) -> Iterator[RawDocument]:
     rows: list[dict[str, Any]] = []
+    broken: list[int] = []
     if whole:
         data = json.loads(text)
+        if isinstance(data, dict):
+            # {"articles": [...]} (NewsAPI), {"items": [...]} (JSON Feed): the list inside
+            data = next((v for k, v in data.items() if k.lower() in ARTICLE_LISTS
+                         and isinstance(v, list)), data)
         if not isinstance(data, list):
             raise InputError("JSON file is not a list of article objects")
         rows = [r for r in data if isinstance(r, dict)]
+    elif not _parses_json(next((ln for ln in text.splitlines() if ln.strip()), "")) \
+            and (stream := _json_stream(text)):
+        rows = [r for r in stream if isinstance(r, dict)]
     else:
-        broken: list[int] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
@@ -315,7 +359,7 @@ def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool =
     for row in rows:
         columns.extend(k for k in row if k not in columns)
     documents = list(_table_documents(source, iter(rows), columns, mapping))
-    if not whole and broken:
+    if broken:
         # The good lines are kept; the broken ones are named.
         lines = ", ".join(map(str, broken[:5])) + (" ..." if len(broken) > 5 else "")
         verb = "are" if len(broken) > 1 else "is"
@@ -359,8 +403,8 @@ def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
         summary = _feed_text(entry.get("summary"))
         if len(summary) > len(body):
             body = summary
-        if not body:
-            continue
+        if not body and not _feed_text(entry.get("title")):
+            continue  # nothing at all; a headline alone is still an article
         fields = {
             "title": _feed_text(entry.get("title")),
             "url": _feed_text(entry.get("link")),

@@ -233,3 +233,43 @@ def test_a_footer_copyright_year_is_no_publication_date() -> None:
                      "struck a market in the city, officials said in a statement.</p></article>"
                      "<footer>© 2017 Example News</footer></body></html>")
     assert page.published is None
+
+
+def test_json_objects_holding_articles_and_objects_over_several_lines(tmp_path: Path) -> None:
+    from ingest import Hints, build_article
+
+    wrapped = tmp_path / "newsapi.json"
+    wrapped.write_text(json.dumps({"status": "ok", "articles": [
+        {"title": "Strikes kill 9", "content": "Air strikes killed nine civilians in Idlib.",
+         "author": ["Tom Perry", "Ellen Francis"], "source": {"name": "Reuters"}}]}, indent=2))
+    (doc,) = read_file(wrapped, "newsapi.json")
+    article = build_article(doc, Hints())
+    assert doc.fields["author"] == "Tom Perry, Ellen Francis" and article.outlet == "reuters"
+    pretty = tmp_path / "pretty.jsonl"
+    pretty.write_text(json.dumps({"text": "Shelling killed five people."}, indent=2) + "\n"
+                      + json.dumps({"text": "Air strikes killed seven people."}, indent=2))
+    assert len(read_file(pretty, "pretty.jsonl")) == 2
+
+
+def test_a_feed_item_with_only_a_headline_is_kept(tmp_path: Path) -> None:
+    from ingest import Hints, build_article
+
+    path = tmp_path / "feed.xml"
+    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>TASS</title>'
+                    "<item><title>Five killed in shelling of Donetsk</title>"
+                    "<link>https://tass.com/world/1</link></item></channel></rss>")
+    (doc,) = read_file(path, "feed.xml")
+    assert build_article(doc, Hints()).text == "Five killed in shelling of Donetsk"
+
+
+def test_agency_credits_and_rights_lines_leave_the_text() -> None:
+    from ingest.boilerplate import clean
+
+    story = ("KYIV (Reuters) - Five people were killed on Friday when a missile hit the railway "
+             "station in Kramatorsk, regional officials said.\n\nRescuers were still searching "
+             "the rubble of the waiting hall late in the evening, the officials said.\n\n"
+             "Reporting by Tom Balmforth; Editing by Andrew Osborn\n\n"
+             "Copyright 2022 The Associated Press. All rights reserved.\n")
+    text = clean(story).text
+    assert "Rescuers were still searching" in text
+    assert "Editing by" not in text and "All rights reserved" not in text

@@ -19,6 +19,7 @@ class _EventType:
     event_type: str
     sub_event_type: str
     pattern: re.Pattern[str]
+    first: re.Pattern[str] | None = None  # a cue that wins over the types listed before
 
 
 @cache
@@ -31,8 +32,11 @@ def _types(language: str) -> tuple[_EventType, ...]:
         unless = f"(?!{exceptions})" if exceptions else ""
         # Arabic joins conjunctions and prepositions to the word: "وقصف", "بالقصف".
         prefix = r"(?:[وف]?(?:ب|ل|ك)?(?:ال)?)?" if language == "ar" else ""
+        first = entry.get("first", {}).get(language)
         found.append(_EventType(entry["event_type"], entry["sub_event_type"], re.compile(
-            rf"(?<!\w){prefix}{unless}(?:{alternation})", re.IGNORECASE)))
+            rf"(?<!\w){prefix}{unless}(?:{alternation})", re.IGNORECASE), re.compile(
+            rf"(?<!\w){prefix}(?:{'|'.join(re.escape(w) for w in first)})", re.IGNORECASE)
+            if first else None))
     return tuple(found)
 
 
@@ -42,7 +46,13 @@ ATTRIBUTION_WORDS = 15  # a longer sentence with a source and no event word says
 
 
 def classify(sentence: str, language: str) -> tuple[str, str, int] | None:
-    """The ACLED (event type, sub-event type) a sentence reports, and where its word is."""
+    """The ACLED (event type, sub-event type) a sentence reports, and where its word is.
+    Types are tried in the order of events.toml; a type's ``first`` cues win over all
+    ("thousands protested ... against the attack" is a protest, not an attack)."""
+    for kind in _types(language):
+        found = kind.first.search(sentence) if kind.first else None
+        if found:
+            return kind.event_type, kind.sub_event_type, found.start()
     for kind in _types(language):
         found = kind.pattern.search(sentence)
         if found:

@@ -461,6 +461,11 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
      "Remote explosive/landmine/IED"),
     ("A drone killed two fighters in Sinjar.", "en", "Air/drone strike"),
     ("Zwei Zivilisten kamen ums Leben.", "de", "Attack"),
+    # People protesting is the act, whatever the protest is about.
+    ("Thousands protested in Tel Aviv, demanding a deal to free the hostages.", "en",
+     "Peaceful protest"),
+    ("Ankara'da yüzlerce kişi saldırıyı protesto etti.", "tr", "Peaceful protest"),
+    ("Police shot dead two protesters on Friday.", "en", "Attack"),
     ("Gunmen burst into a wedding, killing 12 guests.", "en", "Attack"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:

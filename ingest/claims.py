@@ -24,6 +24,7 @@ from .lexicons import PhraseIndex, common_words, load_csv, load_toml
 REACH = 70  # characters between a source and the "after" cue that follows it
 AHEAD = 40  # characters between a "before" (or inverted) cue and the source that follows it
 CONTEXT = 3000  # characters of preceding text searched for what "the ministry" refers to
+DETERMINER_REACH = 30  # characters before an anaphor searched for "the" (and one adjective)
 
 V = TypeVar("V")
 
@@ -163,8 +164,9 @@ def _lexicon(language: str) -> _Lexicon:
         modifiers=_Words(words("modifiers").items(), arabic),
         # An Arabic anaphor keeps its article: "المصدر" refers back, "مصدر" does not.
         anaphors=_Words(((k, tuple(v)) for k, v in words("anaphors").items()), arabic, True),
+        # "the governor", and "the regional governor": one lower-case word may come between.
         determiners=re.compile(rf"(?:^|(?<![\w-]))(?:{_alternation(table.get('determiners', []))})"
-                               r"\s*$", re.IGNORECASE),
+                               r"\s*(?:(?-i:[a-zà-ÿ])[\w-]*\s+)?$", re.IGNORECASE),
         needs_determiner=bool(table.get("determiners")),
         self_cued=frozenset(w.casefold() for w in table.get("self_cued", [])),
         titles=_Words(((t, True) for t in table.get("titles", [])), arabic),
@@ -489,11 +491,11 @@ def _anaphors(text: str, lexicon: _Lexicon) -> list[_Source]:
         if beside and country_of(beside[0][2]):
             country = country_of(beside[0][2]) or ""
             start, end = min(start, beside[0][0]), max(end, beside[0][1])
-        determiner = lexicon.determiners.search(text[max(0, start - 12):start])
+        determiner = lexicon.determiners.search(text[max(0, start - DETERMINER_REACH):start])
         if lexicon.needs_determiner and not determiner:
             continue  # "a ministry" is not "the ministry"
         if determiner:
-            start = max(0, start - 12) + determiner.start()
+            start = max(0, start - DETERMINER_REACH) + determiner.start()
             start += len(text[start:match.start()]) - len(text[start:match.start()].lstrip())
         possessive = bool(determiner and re.match(r"(?i)\s*(?:its|their|son|sa|ses|leur|sein|ihr)",
                                                   determiner.group(0)))
@@ -816,6 +818,11 @@ class _Resolver:
                 and _capitalised_anaphor(written):
             # German capitalises every noun, so there a capital says nothing.
             return (re.sub(r"^(?:the|its|their)\s+", "", written, flags=re.IGNORECASE),)
+        if keys == ["@person"] and "@possessive" not in source.keys:
+            # "the regional governor said", with no governor named before: the office is who
+            # told it, and says more than nothing.
+            office = re.sub(r"^(?:the|its|their)\s+", "", written, flags=re.IGNORECASE)
+            return (office[:1].upper() + office[1:],)
         return ()
 
 

@@ -559,6 +559,9 @@ def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:
      ["White Helmets"], False),
     ("Kämpfer der Hamas haben Israel angegriffen und Dutzende Menschen verschleppt, sagte ein "
      "Armeesprecher.", "de", ["Army spokesperson"], False),
+    # An office named before no one: the office told it.
+    ("Missiles struck Kharkiv overnight, killing 12 people, the regional governor said.", "en",
+     ["Regional governor"], False),
 ])
 def test_claims_and_denials_from_the_probes(text: str, language: str, expected: list[str],
                                             denies: bool) -> None:

@@ -86,8 +86,28 @@ def decode(data: bytes) -> str:
         best = charset_normalizer.from_bytes(data, cp_exclusion=_WIDE_ENCODINGS).best()
         if best is None:
             raise InputError("undecodable bytes (no text encoding fits)") from None
-        text = str(best)
+        turkish = _turkish(data) if best.encoding in _CENTRAL_EUROPEAN else None
+        text = turkish or str(best)
     return _repair(text)
+
+
+# Turkish in cp1254 is often taken for a Central European code page: the same bytes are
+# "ş ı ğ" in one and "ţ ý đ" in the other.
+_CENTRAL_EUROPEAN = frozenset({"cp1250", "iso8859_2", "cp1257", "iso8859_13", "mac_latin2"})
+_TURKISH_LETTERS = re.compile(r"[ışğİŞĞ]")
+_CENTRAL_LETTERS = re.compile(r"[ţýđŢÝĐ]")
+
+
+def _turkish(data: bytes) -> str | None:
+    """The text as cp1254 when that reads as Turkish, not as a Central European language."""
+    try:
+        text = data.decode("cp1254")
+    except UnicodeDecodeError:
+        return None
+    guessed = data.decode("cp1250", errors="replace")
+    turkish = len(_TURKISH_LETTERS.findall(text))
+    return text if turkish > 2 * len(_CENTRAL_LETTERS.findall(text)) \
+        and len(_CENTRAL_LETTERS.findall(guessed)) >= turkish // 2 else None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

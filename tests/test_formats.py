@@ -273,3 +273,10 @@ def test_agency_credits_and_rights_lines_leave_the_text() -> None:
     text = clean(story).text
     assert "Rescuers were still searching" in text
     assert "Editing by" not in text and "All rights reserved" not in text
+
+
+def test_turkish_in_cp1254_is_not_read_as_central_european() -> None:
+    text = ("Rus savaş uçakları Palmira yakınında 12 mevziyi vurdu. Rusya Savunma Bakanlığı, "
+            "Suriye'de İŞİD'e ait mevzilerin imha edildiğini açıkladı. Saldırıda ağır "
+            "silahlar ve sığınaklar yıkıldı.\n")
+    assert decode(text.encode("cp1254")) == text

@@ -197,9 +197,9 @@ _DATELINE = re.compile(
 
 def _attribution(previous: Event, sentence: sentences.Sentence, article: Article
                  ) -> Event | None:
-    """A short sentence that names no event but says who told the one before it ("Das teilte
-    der Gouverneur mit.") adds its sources to that event; one that denies it ("Kyiv denied
-    this.") is that event as the denier tells it, returned as a record of its own."""
+    """A short sentence that names no event but says who told the one before it ("That is
+    what governor Pavlo Kyrylenko said.") adds its sources to that event; one that denies it
+    ("Kiew dementierte dies.") is that event as the denier tells it, a record of its own."""
     if len(sentence.text.split()) > ATTRIBUTION_WORDS:
         return None
     language = article.language or "en"

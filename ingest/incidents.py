@@ -355,8 +355,9 @@ def yearless_joins(yearless: Sequence[dict[str, Any]],
     year-less account that joins one, (index in ``incidents``, event id). ``incidents`` gives
     each incident's first (smallest) event id and those of its accounts at the year-less
     accounts' towns."""
+    # Week- and month-dated members joined their incident without voting, as in ``group``.
     by_id = {e["event_id"]: k for _, members in incidents for e in members
-             if (k := _account(e)) is not None}
+             if (k := _account(e)) is not None and not k.coarse}
     linked = [[e["event_id"] for e in members if e["event_id"] in by_id]
               for _, members in incidents]
     return _yearless_joins(_yearless(yearless), linked, by_id, [f for f, _ in incidents])

@@ -28,6 +28,11 @@ def _parse_map(value: str | None) -> dict[str, str]:
         if "=" not in part:
             raise SystemExit(f"--map: expected FIELD=COLUMN, got {part!r}")
         key, column = part.split("=", 1)
+        from .formats import COLUMN_ALIASES
+
+        if key.strip().lower() not in COLUMN_ALIASES:
+            raise SystemExit(f"--map: unknown field {key.strip()!r} "
+                             f"(fields: {', '.join(COLUMN_ALIASES)})")
         mapping[key.strip().lower()] = column.strip()
     return mapping
 

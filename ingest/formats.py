@@ -451,10 +451,12 @@ def read_file(path: Path, source: str, mapping: Mapping[str, str] | None = None
         check_markup(text)
     if kind == "feed":
         return list(read_feed(source, data))
-    if kind == "csv":
-        return list(read_csv(source, text, mapping))
-    if kind in ("jsonl", "json"):
-        return list(read_jsonl(source, text, mapping, whole=kind == "json"))
+    if kind in ("csv", "jsonl", "json"):
+        rows = list(read_csv(source, text, mapping) if kind == "csv"
+                    else read_jsonl(source, text, mapping, whole=kind == "json"))
+        if not rows:
+            raise InputError("a table with no row that holds a text")
+        return rows
     if kind == "html":
         return [RawDocument(source, "html", text, content_is_html=True)]
     return [RawDocument(source, "text", text)]

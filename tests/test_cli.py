@@ -129,3 +129,9 @@ def test_python_dash_m_entry_points() -> None:
     result = subprocess.run([COUNTERPOINT[0], "-m", "dashboard", "--help"], cwd=REPO,
                             capture_output=True, text=True, timeout=60)
     assert "--port" in result.stdout
+
+
+def test_an_unknown_map_field_is_refused(tmp_path: Path) -> None:
+    result = run("ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--map",
+                 "headline=title_col")
+    assert result.returncode != 0 and "unknown field 'headline'" in result.stderr

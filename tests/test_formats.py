@@ -129,6 +129,7 @@ XXE = ('<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/pas
     ("broken.xml", b'<?xml version="1.0"?><rss version="2.0"><channel><title>x<item><ti',
      "feed without items"),
     ("nocol.csv", b"headline,teaser\nA,B\n", "no text column"),
+    ("header.csv", b"title,text,published\n", "no row that holds a text"),
     ("broken.gz", b"\x1f\x8b\x08\x00garbage", "broken gzip"),
 ])
 def test_bad_input_is_named_and_skipped(tmp_path: Path, name: str, content: bytes,

@@ -28,6 +28,7 @@ def article(text: str, kind: str = "text", **fields: str) -> dict[str, object]:
     (f"{BODY}\n\n(c) RT", "rt"),
     (f"Support SouthFront\n\n{BODY}\n\nSupport SouthFront", "southfront"),
     (f"BEIRUT (AP) — {BODY}", "associated-press"),
+    (f"ANKARA (AA) - {BODY}", "anadolu-agency"),
     (f"{BODY} Reuters reported the same toll.", None),  # an outlet cited is not the outlet
 ])
 def test_outlet_from_text_cues(text: str, slug: str | None) -> None:

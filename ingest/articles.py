@@ -51,6 +51,15 @@ def detect_language(text: str) -> str | None:
     return str(code) if len(str(code)) == 2 else None
 
 
+def _person(author: str | None) -> str | None:
+    """An author as a name: a profile link ("https://www.facebook.com/bbcnews") is none, and an
+    e-mail address beside a name ("Mark Pilgrim (f8dy@example.com)") is dropped."""
+    if not author or re.match(r"\s*(?:https?://|www\.)", author):
+        return None
+    author = re.sub(r"\s*[(<]?[\w.+-]+@[\w-]+\.[\w.-]+[)>]?", "", author).strip(" ,;")
+    return author or None
+
+
 def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: str | None) -> str:
     """'Headline | Reuters' -> 'Headline': only an outlet's name is cut, never a headline's part."""
     names = {n.casefold() for n in ([outlet.name, *outlet.aliases, *outlet.domains]
@@ -237,7 +246,7 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
         text = title  # an article that is only its headline is still an article
     return Article(
         source=doc.source, text=text.strip(), url=url, outlet=slug, outlet_name=name,
-        title=title or None, author=author or None,
+        title=title or None, author=_person(author),
         published=published.isoformat() if published else None, published_basis=basis,
         published_candidates=[c.isoformat() for c in candidates],
         language=language, captions=captions,

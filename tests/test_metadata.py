@@ -143,3 +143,12 @@ def test_language_detected_offline(text: str, language: str) -> None:
 def test_only_http_links_are_kept() -> None:
     assert article(BODY, url="javascript:alert(1)")["url"] is None
     assert article(BODY, url="https://tass.com/world/1")["url"] == "https://tass.com/world/1"
+
+
+@pytest.mark.parametrize("given,expected", [
+    ("https://www.facebook.com/bbcnews", None),
+    ("Mark Pilgrim (f8dy@example.com)", "Mark Pilgrim"),
+    ("Tom Perry", "Tom Perry"),
+])
+def test_an_author_is_a_name(given: str, expected: str | None) -> None:
+    assert article(BODY, kind="table", author=given)["author"] == expected

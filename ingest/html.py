@@ -103,8 +103,10 @@ def _json_ld(tree: Any) -> dict[str, Any]:
 
 
 def _ld_name(value: Any) -> str | None:
+    """A JSON-LD name: a string, an object's "name", or each of a list's, joined."""
     if isinstance(value, list):
-        value = value[0] if value else None
+        names = [n for n in map(_ld_name, value) if n]
+        return ", ".join(dict.fromkeys(names)) or None
     if isinstance(value, dict):
         value = value.get("name")
     return str(value).strip() if value else None

@@ -281,3 +281,14 @@ def test_turkish_in_cp1254_is_not_read_as_central_european() -> None:
             "Suriye'de İŞİD'e ait mevzilerin imha edildiğini açıkladı. Saldırıda ağır "
             "silahlar ve sığınaklar yıkıldı.\n")
     assert decode(text.encode("cp1254")) == text
+
+
+def test_every_json_ld_author_is_kept() -> None:
+    from ingest.html import read_page
+
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Strike", "author": [
+        {"@type": "Person", "name": "Tom Perry"}, {"@type": "Person", "name": "Ellen Francis"}]})
+    page = read_page(f'<html><head><script type="application/ld+json">{ld}</script></head>'
+                     "<body><article><p>Five people were killed on Friday when a rocket struck "
+                     "a market in the city, officials said.</p></article></body></html>")
+    assert page.author == "Tom Perry, Ellen Francis"

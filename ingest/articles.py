@@ -40,6 +40,9 @@ def safe_url(value: str | None) -> str | None:
     return value if urlsplit(value).scheme in ("http", "https") else None
 
 
+SITE_NAME_WORDS = 4  # a longer site or channel name gives way to the domain for the slug
+
+
 def detect_language(text: str) -> str | None:
     import py3langid
 
@@ -177,7 +180,10 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
         outlet = outlets.by_domain(fields["outlet_url"])
     slug: str | None = outlet.slug if outlet else None
     name: str | None = outlet.name if outlet else None
-    if slug is None and site_name and outlets.slugify(site_name):
+    if slug is None and site_name and outlets.slugify(site_name) and not (
+            url and len(site_name.split()) > SITE_NAME_WORDS):
+        # A long channel title ("RSS Feed do Site Inovação Tecnológica") names no outlet as
+        # well as its domain does.
         slug, name = outlets.slugify(site_name), site_name
     if slug is None and hints.outlet:
         hinted = outlets.by_name(hints.outlet)
@@ -190,7 +196,7 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
             slug, name = outlet.slug, outlet.name
     if slug is None and url:
         slug = outlets.domain_slug(url)
-        name = urlsplit(url).hostname
+        name = site_name or urlsplit(url).hostname
     day_first = (outlet.date_order != "MDY") if outlet else language != "en"
 
     # Publication date: metadata, a dateline in the text, the URL, the hint.

@@ -86,8 +86,16 @@ def domain_slug(url: str) -> str | None:
     if not host:
         return None
     parts = host.split(".")
+    # "inovacaotecnologica.com.br", "bbc.co.uk": a second-level label under a country code
+    # is part of the suffix.
+    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in _SECOND_LEVEL:
+        parts = parts[:-1]
     core = parts[-2] if len(parts) >= 2 else parts[0]
     return slugify(core) or None
+
+
+_SECOND_LEVEL = frozenset({"com", "co", "org", "net", "gov", "ac", "edu", "gen", "in", "or",
+                           "ne", "go", "mil", "info", "biz", "news"})
 
 
 @cache

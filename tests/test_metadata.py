@@ -152,3 +152,12 @@ def test_only_http_links_are_kept() -> None:
 ])
 def test_an_author_is_a_name(given: str, expected: str | None) -> None:
     assert article(BODY, kind="table", author=given)["author"] == expected
+
+
+def test_a_long_channel_title_gives_way_to_the_domain_for_the_slug() -> None:
+    record = article(BODY, kind="table", outlet="RSS Feed do Site Inovação Tecnológica",
+                     url="https://www.inovacaotecnologica.com.br/noticias/1")
+    assert record["outlet"] == "inovacaotecnologica"
+    assert record["outlet_name"] == "RSS Feed do Site Inovação Tecnológica"
+    assert article(BODY, kind="table", outlet="Il Giornale",
+                   url="https://www.ilgiornale.it/news/1")["outlet"] == "il-giornale"

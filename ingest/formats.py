@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import io
 import itertools
 import json
@@ -426,7 +427,8 @@ def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
         if not body and not _feed_text(entry.get("title")):
             continue  # nothing at all; a headline alone is still an article
         fields = {
-            "title": _feed_text(entry.get("title")),
+            # A title in CDATA keeps its entities ("Strikes &amp; shelling"); it is plain text.
+            "title": html.unescape(_feed_text(entry.get("title"))),
             "url": _feed_text(entry.get("link")),
             "author": _feed_text(entry.get("author")),
             "outlet": outlet,

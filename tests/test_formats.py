@@ -292,3 +292,12 @@ def test_every_json_ld_author_is_kept() -> None:
                      "<body><article><p>Five people were killed on Friday when a rocket struck "
                      "a market in the city, officials said.</p></article></body></html>")
     assert page.author == "Tom Perry, Ellen Francis"
+
+
+def test_a_feed_title_in_cdata_is_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>X</title><item>'
+                    "<title><![CDATA[Strikes &amp; shelling in Idlib]]></title>"
+                    "<description>Five people were killed.</description></item></channel></rss>")
+    (doc,) = read_file(path, "feed.xml")
+    assert doc.fields["title"] == "Strikes & shelling in Idlib"

@@ -166,7 +166,8 @@ def _lexicon(language: str) -> _Lexicon:
         anaphors=_Words(((k, tuple(v)) for k, v in words("anaphors").items()), arabic, True),
         # "the governor", and "the regional governor": one lower-case word may come between.
         determiners=re.compile(rf"(?:^|(?<![\w-]))(?:{_alternation(table.get('determiners', []))})"
-                               r"\s*(?:(?-i:[a-zà-ÿ])[\w-]*\s+)?$", re.IGNORECASE),
+                               r"\s*(?:(?:(?-i:[a-zà-ÿ])[\w-]*|[\w'’]+-(?:run|led|controlled|"
+                               r"backed|held))\s+)?$", re.IGNORECASE),
         needs_determiner=bool(table.get("determiners")),
         self_cued=frozenset(w.casefold() for w in table.get("self_cued", [])),
         titles=_Words(((t, True) for t in table.get("titles", [])), arabic),
@@ -817,6 +818,10 @@ class _Resolver:
         if self.language != "de" and not any(k.startswith("@") for k in keys) \
                 and _capitalised_anaphor(written):
             # German capitalises every noun, so there a capital says nothing.
+            return (re.sub(r"^(?:the|its|their)\s+", "", written, flags=re.IGNORECASE),)
+        if re.search(r"[\w'’]+-(?:run|led|controlled|backed|held)\s", written) \
+                and "@possessive" not in source.keys:
+            # "the Houthi-run health ministry", named before no one: as written.
             return (re.sub(r"^(?:the|its|their)\s+", "", written, flags=re.IGNORECASE),)
         if keys == ["@person"] and "@possessive" not in source.keys:
             # "the regional governor said", with no governor named before: the office is who

@@ -562,6 +562,8 @@ def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:
     # An office named before no one: the office told it.
     ("Missiles struck Kharkiv overnight, killing 12 people, the regional governor said.", "en",
      ["Regional governor"], False),
+    ("Air strikes hit a prison in Saada, killing 70, the Houthi-run health ministry said.", "en",
+     ["Houthi-run health ministry"], False),
 ])
 def test_claims_and_denials_from_the_probes(text: str, language: str, expected: list[str],
                                             denies: bool) -> None:

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import FAKES, SHARED, require
 
-from ingest.formats import InputError, decode, detect, read_file, resolve_columns
+from ingest.formats import (
+    InputError,
+    RawDocument,
+    decode,
+    detect,
+    read_file,
+    resolve_columns,
+)
 
 FEEDS = SHARED / "corpus" / "feed-rs-fixtures"
 
@@ -252,14 +259,20 @@ def test_json_objects_holding_articles_and_objects_over_several_lines(tmp_path: 
     assert len(read_file(pretty, "pretty.jsonl")) == 2
 
 
+def _one_feed_item(tmp_path: Path, item: str) -> RawDocument:
+    """The one document of an RSS feed holding ``item``."""
+    path = tmp_path / "feed.xml"
+    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>TASS</title>'
+                    f"<item>{item}</item></channel></rss>")
+    (doc,) = read_file(path, "feed.xml")
+    return doc
+
+
 def test_a_feed_item_with_only_a_headline_is_kept(tmp_path: Path) -> None:
     from ingest import Hints, build_article
 
-    path = tmp_path / "feed.xml"
-    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>TASS</title>'
-                    "<item><title>Five killed in shelling of Donetsk</title>"
-                    "<link>https://tass.com/world/1</link></item></channel></rss>")
-    (doc,) = read_file(path, "feed.xml")
+    doc = _one_feed_item(tmp_path, "<title>Five killed in shelling of Donetsk</title>"
+                                   "<link>https://tass.com/world/1</link>")
     assert build_article(doc, Hints()).text == "Five killed in shelling of Donetsk"
 
 
@@ -295,9 +308,6 @@ def test_every_json_ld_author_is_kept() -> None:
 
 
 def test_a_feed_title_in_cdata_is_plain_text(tmp_path: Path) -> None:
-    path = tmp_path / "feed.xml"
-    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>X</title><item>'
-                    "<title><![CDATA[Strikes &amp; shelling in Idlib]]></title>"
-                    "<description>Five people were killed.</description></item></channel></rss>")
-    (doc,) = read_file(path, "feed.xml")
+    doc = _one_feed_item(tmp_path, "<title><![CDATA[Strikes &amp; shelling in Idlib]]></title>"
+                                   "<description>Five people were killed.</description>")
     assert doc.fields["title"] == "Strikes & shelling in Idlib"

@@ -194,10 +194,7 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
         d = _safe_date(int(g["iso_y"]), int(g["iso_m"]), int(g["iso_d"]))
         return (d, d, "day", False) if d else None
     if kind == "num":
-        a, b = int(g["num_a"]), int(g["num_b"])
-        # Dotted and dashed dates are day-first everywhere; slashes follow the outlet's locale.
-        first_is_day = day_first or g["num_s"] != "/"
-        day, month = (a, b) if (first_is_day and b <= 12) or a > 12 else (b, a)
+        day, month = _day_month(int(g["num_a"]), int(g["num_b"]), g["num_s"], day_first)
         d = _safe_date(int(g["num_y"]), month, day)
         return (d, d, "day", False) if d else None
     if kind in ("drange", "mrange"):
@@ -515,6 +512,13 @@ def _dateparser_settings(base: date | None, day_first: bool) -> dict[str, Any]:
     }
 
 
+def _day_month(a: int, b: int, separator: str, day_first: bool) -> tuple[int, int]:
+    """(day, month) of a numeric date's first two parts. Dotted and dashed dates are day-first
+    everywhere; slashes follow the outlet's locale; a part above 12 is the day."""
+    first_is_day = day_first or separator != "/"
+    return (a, b) if (first_is_day and b <= 12) or a > 12 else (b, a)
+
+
 _NUMERIC = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2}|\d{4})\b")
 CENTURY_PIVOT = 50  # a two-digit year below this is 20xx ("4/5/17"), from it 19xx ("12/31/89")
 
@@ -545,13 +549,13 @@ def parse_date(value: str, language: str | None = None, day_first: bool = True) 
     if stamp:
         return _safe_date(int(stamp.group(1)), int(stamp.group(2)), int(stamp.group(3)))
     numeric = _NUMERIC.fullmatch(value.split()[0].rstrip(","))
-    if numeric:
-        first, second, year = int(numeric.group(1)), int(numeric.group(3)), int(numeric.group(4))
-        if year < 100:
-            year += 2000 if year < CENTURY_PIVOT else 1900
-        if first > 12 or (day_first and second <= 12):
-            return _safe_date(year, second, first)
-        return _safe_date(year, first, second)
+    if numeric and len(numeric.group(4)) == 2:
+        # "4/5/17": a two-digit year, which the finder of dates in running text never takes.
+        year = int(numeric.group(4))
+        year += 2000 if year < CENTURY_PIVOT else 1900
+        day, month = _day_month(int(numeric.group(1)), int(numeric.group(3)), numeric.group(2),
+                                day_first)
+        return _safe_date(year, month, day)
     written = next(iter_full_dates(value, language or "en", day_first), None)
     if written is not None:
         return written

@@ -246,14 +246,10 @@ def _looks_like_csv(text: str, mapping: Mapping[str, str]) -> bool:
     ("text", "title", a --map column) one such record is enough; a header of unknown names
     needs four, so that a navigation line ("Home | World | Media") over a story is no table,
     while a table we cannot read is refused by name rather than read as one long story."""
-    body = _EXCEL_SEP.sub("", text.lstrip(), count=1)
+    body, dialect = _table_start(text.lstrip())
     first = body.split("\n", 1)[0].strip()
     if not first or len(first) > 2000:
         return False
-    dialect = _csv_dialect(first)
-    excel = _EXCEL_SEP.match(text.lstrip())
-    if excel:
-        dialect.delimiter = excel.group(1)
     header = next(csv.reader([first], dialect), [])
     names = [h.strip().lower() for h in header]
     try:
@@ -333,14 +329,21 @@ def _cell(value: Any) -> str:
     return str(value if value is not None else "").strip()
 
 
-def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
-    csv.field_size_limit(MAX_FIELD)
+def _table_start(text: str) -> tuple[str, type[csv.Dialect]]:
+    """A table's text from its header on, and its dialect: the delimiter Excel's "sep=;" line
+    names (the line is dropped), else the one sniffed from the header."""
     excel = _EXCEL_SEP.match(text)
     if excel:
         text = text[excel.end():]
     dialect = _csv_dialect(text[:CSV_SAMPLE].split("\n", 1)[0])
     if excel:
         dialect.delimiter = excel.group(1)
+    return text, dialect
+
+
+def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
+    csv.field_size_limit(MAX_FIELD)
+    text, dialect = _table_start(text)
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = list(reader.fieldnames or [])
     try:

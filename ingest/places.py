@@ -200,6 +200,15 @@ class Found:
     fuzzy: bool = False
 
 
+def _name_part(key: str) -> str:
+    """The name in a word with an apostrophe: "Russia's", "Suriye'de" (a Turkish case ending),
+    "l'Iran", "d'Alep" (a French elision)."""
+    if "'" not in key or " " in key:
+        return key
+    head, _, tail = key.partition("'")
+    return tail if head in ("l", "d", "qu") else head
+
+
 def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
     places = g.index.get(key)
     if places:
@@ -210,11 +219,9 @@ def _lookup(g: Gazetteer, key: str, language: str = "") -> list[Place]:
         for variant in (key[article.end():], "al-" + key[article.end():]):
             if g.index.get(variant):
                 return g.index[variant]
-    if "'" in key and " " not in key:  # "Russia's", "Suriye'de", "l'Iran", "d'Alep"
-        head, _, tail = key.partition("'")
-        for part in ((tail,) if head in ("l", "d", "qu") else (head,)):
-            if part not in g.stopwords and part not in common and g.index.get(part):
-                return g.index[part]
+    part = _name_part(key)
+    if part != key and part not in g.stopwords and part not in common and g.index.get(part):
+        return g.index[part]
     if key and "\u0600" <= key[0] <= "\u06ff":  # Arabic: "وحلب", "بإدلب"
         for prefix in _ARABIC_PREFIXES:
             rest = key[len(prefix):]
@@ -479,8 +486,5 @@ def _own_name(text: str, place: Place) -> bool:
     """Whether a big city is called by its own name: as geonames spells it, with a Turkish case
     ending ("Ankara'da"), or in a script of its own ("Лондоне", "أنقرة"); the Latin alternate
     names geonames lists ("Nov", "Dar") are too often words."""
-    key = _key(text)
-    if "'" in key and " " not in key:
-        head, _, tail = key.partition("'")
-        key = tail if head in ("l", "d", "qu") else head
+    key = _name_part(_key(text))
     return key == _key(place.name) or (not key.isascii() and len(key) >= MIN_SCRIPT_NAME)

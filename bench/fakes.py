@@ -146,10 +146,16 @@ def score(workers: int = 2, misses: int = 0, seed: int = 11) -> dict[str, Any]:
     # what is left of the gap there is grouping's, not the labels'.
     precision_r, recall_r = _pairwise([k for i, k in enumerate(keyed, 1) if i in reachable],
                                       incident_of)
+    # Ceiling: a grouping that never errs can join only pairs of articles whose labels their
+    # text can reach; with precision 1, the F1 of that recall.
+    together = [(i, j) for i, (a, key_a) in enumerate(keyed, 1)
+                for j, (b, key_b) in enumerate(keyed[i:], i + 1) if a != b and key_a == key_b]
+    ceiling = sum(i in reachable and j in reachable for i, j in together) / max(len(together), 1)
     grouping = {"incident_precision": precision, "incident_recall": recall,
                 "incident_f1": 2 * precision * recall / max(precision + recall, 1e-9),
                 "incident_f1_reachable": 2 * precision_r * recall_r
-                / max(precision_r + recall_r, 1e-9)}
+                / max(precision_r + recall_r, 1e-9),
+                "incident_f1_ceiling": 2 * ceiling / (1 + ceiling)}
     return {**grouping, "rows": n, "read": summary.articles_read, "stored": len(stored),
             "failed": len(summary.failed),
             "outlet": right_outlet / n, "published_in_text": in_text / n,

@@ -79,11 +79,9 @@ def extract(article: Article) -> list[Event]:
     previous: Event | None = None
     previous_paragraph = -1
     split = list(sentences.split(article.text))
-    # The lead is the first paragraph of prose: a dateline or kicker line ("حمص-سانا",
-    # "BREAKING") before it is not the story.
-    lead = next((s.paragraph for s in split if len(s.text.split()) >= LEAD_WORDS), 0)
+    lead = _lead(split)
     asides: set[int] = set()
-    for sentence in split:
+    for sentence in _lead_first(split, lead):
         typed = classify(sentence.text, language)
         if typed is None:
             previous = None if sentence.paragraph != previous_paragraph else previous
@@ -111,10 +109,10 @@ def extract(article: Article) -> list[Event]:
         speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
                        for f in named_places if sentence.start <= f.start < sentence.end]
-        in_sentence = [f for f in in_sentence if not any(
+        in_sentence = places.without_directions([f for f in in_sentence if not any(
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
-            for s, e in speakers)]
+            for s, e in speakers)], sentence.text)
         event.locations = _without_acting_state(places.specific(places.resolve(
             _without_dateline(in_sentence, sentence.text), sentence.text, context)),
             event.actors)
@@ -144,7 +142,8 @@ def extract(article: Article) -> list[Event]:
             # A sentence that continues the event before it, or gives another account (or a
             # denial) of an event the article reports, takes its date, and says so; its places
             # may show it goes back to an earlier event, after a sentence of background.
-            source = _returned_to([e for e in events if id(e) not in asides] or events, event)
+            source = _returned_to([e for e in events if id(e) not in asides] or events, event,
+                                  events)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == lead and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
@@ -184,7 +183,31 @@ def extract(article: Article) -> list[Event]:
             asides.add(id(event))
         events.append(event)
         previous, previous_paragraph = event, sentence.paragraph
-    return events
+    return sorted(events, key=lambda e: e.start)
+
+
+_PROSE_END = re.compile(r"[.!?؟…。][\"”»’'\)]*\s*$")
+_LIST_ITEM = re.compile(r"^\s*[-–—•*·▪►]\s")
+
+
+def _lead(split: list[sentences.Sentence]) -> int:
+    """The paragraph of the story's lead: the first of prose. A dateline or kicker line
+    ("حمص-سانا", "BREAKING"), a headline or deck without a full stop ("Evidence Points to
+    Misfired Rocket but Full Investigation Needed") and the bullet points of a summary come
+    before it and are not the story's beginning."""
+    long = [s for s in split if len(s.text.split()) >= LEAD_WORDS]
+    prose = (s.paragraph for s in long
+             if _PROSE_END.search(s.text) and not _LIST_ITEM.match(s.text))
+    return next(prose, long[0].paragraph if long else 0)
+
+
+def _lead_first(split: list[sentences.Sentence], lead: int) -> list[sentences.Sentence]:
+    """The sentences in the order they are read for events: the lead before what stands above
+    it, so that a summary's undated points ("- The blast at al-Ahli Arab Hospital appears to
+    have been caused by a rocket") are accounts of the events the story then dates."""
+    above = [s for s in split if s.paragraph < lead]
+    return [s for s in split if s.paragraph == lead] + above \
+        + [s for s in split if s.paragraph > lead]
 
 
 # "WASHINGTON/BEIRUT (Reuters) -", "KYIV, Ukraine (AP) —", "(Jerusalem) –", "BEIRUT At least":
@@ -280,7 +303,11 @@ def _same_place(event: Event, other: Event) -> bool | None:
     return bool(own & theirs) if own and theirs else None
 
 
-def _returned_to(events: list[Event], event: Event) -> Event:
+def _parties(event: Event, role: str) -> set[str]:
+    return {a["name"] for a in event.actors if a["role"] == role}
+
+
+def _returned_to(events: list[Event], event: Event, told: list[Event]) -> Event:
     """The event a sentence with no date of its own goes on with: the last one, unless
     its places say it is another the article told of earlier (after a paragraph of background
     on "Tuesday's attack in Khan Shaykhun", "the Homs governor" is back at the strike on Homs).
@@ -288,8 +315,17 @@ def _returned_to(events: list[Event], event: Event) -> Event:
     earlier event at its place, it is the story's first event when that one named no town or
     region and was told with the same weapon, unlike the last ("missiles at a Syrian air base
     on Thursday", then background on "Tuesday's chemical attack in Khan Shaykhun", then "the
-    missiles ... targeted the Shayrat air base")."""
+    missiles ... targeted the Shayrat air base").
+    Nor is it the last event when the side that event struck is the one striking, unless they
+    were fighting each other: "Russia has said the Syrian air force hit a rebel depot", after
+    the US strike on a Syrian base, is the attack the article earlier laid on the Syrian air
+    force (in any sentence ``told``, asides included)."""
     last = events[-1]
+    striking = _parties(event, "actor1")
+    if striking & _parties(last, "actor2") and last.event_type != "Battles":
+        for earlier in reversed(told):
+            if earlier is not last and striking & _parties(earlier, "actor1"):
+                return earlier
     if _same_place(event, last) is False:
         for earlier in reversed(events[:-1]):
             if _same_place(event, earlier):

@@ -66,10 +66,10 @@ def _period(event: dict[str, Any]) -> tuple[date, date] | None:
     return date.fromisoformat(event["date"]), date.fromisoformat(event["date_end"])
 
 
-def _places(event: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """(places, countries) an event names."""
+def _places(event: dict[str, Any]) -> tuple[tuple[str, ...], set[str]]:
+    """(towns in the order the sentence names them, countries) of an event."""
     locations = event.get("locations") or []
-    return ({loc["name"] for loc in locations if loc["precision"] == "place"},
+    return (tuple(dict.fromkeys(loc["name"] for loc in locations if loc["precision"] == "place")),
             {loc["country"] for loc in locations})
 
 
@@ -88,13 +88,14 @@ class _Account:
     every pair cost most of the grouping time on large stores."""
 
     __slots__ = ("areas", "coarse", "countries", "end", "event_id", "event_type", "names",
-                 "points", "start", "sub", "tokens")
+                 "points", "start", "sub", "tokens", "towns")
 
     def __init__(self, event: dict[str, Any], period: tuple[date, date]) -> None:
         self.event_id: str = event["event_id"]
         self.start, self.end = period[0].toordinal(), period[1].toordinal()
         self.coarse = event.get("date_precision") in COARSE_PRECISIONS
-        self.names, self.countries = _places(event)
+        self.towns, self.countries = _places(event)
+        self.names = frozenset(self.towns)
         self.areas = places.areas(event.get("locations") or [])
         self.points = [(loc["lat"], loc["lon"]) for loc in event.get("locations") or []
                        if loc.get("precision") == "place" and loc.get("lat") is not None]
@@ -274,8 +275,11 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
             ) -> None:
     """Each account dated only to a week or a month joins at most one incident: the one with
     the most accounts it could be told with, at its town and within its period (ties go to the
-    incident whose first event id is smallest). It never joins two incidents together, and
-    nothing joins it, so the grouping of the other accounts stands as it was."""
+    incident whose first event id is smallest). Of several towns, the first the sentence names
+    that has such an incident decides: the others are mostly the clause that explains it ("as
+    in Khan Shaykhun last April, ... Washington's pretext for its aggression on Shayrat").
+    It never joins two incidents together, and nothing joins it, so the grouping of the other
+    accounts stands as it was."""
     at_town: dict[str, list[tuple[int, str, int]]] = defaultdict(list)  # (start, id, group)
     for index, members in enumerate(linked):
         for event_id in members:
@@ -290,16 +294,17 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
     joins: list[tuple[int, str]] = []
     for account in coarse:
         votes: Counter[int] = Counter()
-        seen: set[str] = set()
-        for name in sorted(account.names):
+        for name in account.towns:
+            votes = Counter()
             entries = at_town.get(name, [])
             k = bisect_left(entries, (account.start - reach, "", -1))
             while k < len(entries) and entries[k][0] <= account.end + _SLACK_DAYS:
                 _, event_id, index = entries[k]
                 k += 1
-                if event_id not in seen and _linkable(account, by_id[event_id]):
-                    seen.add(event_id)
+                if _linkable(account, by_id[event_id]):
                     votes[index] += 1
+            if votes:
+                break
         if votes:
             best = min(votes, key=lambda i: (-votes[i], first[i]))
             joins.append((best, account.event_id))
@@ -323,10 +328,10 @@ def _yearless(events: Iterable[dict[str, Any]]) -> list[tuple[_Account, tuple[in
 def _yearless_joins(yearless: list[tuple[_Account, tuple[int, int]]], linked: list[list[str]],
                     by_id: dict[str, _Account], first: list[str]) -> list[tuple[int, str]]:
     """An account dated only "On April 7th" (an undated page: no year could be given) joins at
-    most one incident: the one with the most accounts it could be told with, at its town, on
-    that day of whichever year the incident's accounts give (ties go to the incident whose
-    first event id is smallest). Like a coarse account, it links nothing itself.
-    Returns (index in ``linked``, event id) pairs."""
+    most one incident: the one with the most accounts it could be told with, at its first town
+    that has one (as in ``_attach``), on that day of whichever year the incident's accounts
+    give (ties go to the incident whose first event id is smallest). Like a coarse account, it
+    links nothing itself. Returns (index in ``linked``, event id) pairs."""
     if not yearless or not linked:
         return []
     at_town: dict[str, list[tuple[str, int]]] = defaultdict(list)  # (event id, group)
@@ -337,12 +342,15 @@ def _yearless_joins(yearless: list[tuple[_Account, tuple[int, int]]], linked: li
     joins: list[tuple[int, str]] = []
     for account, month_day in yearless:
         votes: Counter[int] = Counter()
-        for name in sorted(account.names):
+        for name in account.towns:
+            votes = Counter()
             for event_id, index in at_town.get(name, []):
                 other = by_id[event_id]
                 dated = _in_year(account, month_day, date.fromordinal(other.start).year)
                 if dated is not None and _linkable(dated, other):
                     votes[index] += 1
+            if votes:
+                break
         if votes:
             joins.append((min(votes, key=lambda i: (-votes[i], first[i])), account.event_id))
     return joins

@@ -73,8 +73,11 @@ class Gazetteer:
     fuzzy_names: dict[str, str]  # display name -> key, for misspellings
     stopwords: frozenset[str]
     admin1_cue: re.Pattern[str]
+    admin1_cue_after: re.Pattern[str]  # "Idlib province", "Aleppo's eastern countryside"
     acronyms: frozenset[str]  # keys of the all-capital names our data files list ("USA")
     institutions: tuple[str, ...]  # "embassy", "Büyükelçi": a country's mission, not the country
+    direction_before: re.Pattern[str]  # "toward Israel": where it was headed, not where it was
+    direction_after: re.Pattern[str]  # "İsrail'e doğru"
 
 
 def _base(name: str) -> str:
@@ -181,10 +184,29 @@ def gazetteer() -> Gazetteer:
     lexicon = load_toml("gazetteer.toml")
     fuzzy = {p.name: _key(p.name) for places in index.values() for p in places
              if (p.shipped or p.population >= 100_000) and len(p.name) >= 5}
-    cues = "|".join(re.escape(c) for c in sorted(lexicon["admin1_cues"], key=len, reverse=True))
+    cues = _alternatives(lexicon["admin1_cues"])
+    before, after = (_alternatives(lexicon[key]) for key in ("directions_before",
+                                                               "directions_after"))
     return Gazetteer(index, admin1, fuzzy, frozenset(_key(w) for w in lexicon["stopwords"]),
-                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE), acronyms,
-                     tuple(w.casefold() for w in lexicon["institutions"]))
+                     re.compile(rf"(?<!\w)(?:{cues})(?!\w)", re.IGNORECASE),
+                     re.compile(rf"(?:['’]s)?(?:\s+[^\W\d_]+)?\s+(?:{cues})(?!\w)", re.IGNORECASE),
+                     acronyms,
+                     tuple(w.casefold() for w in lexicon["institutions"]),
+                     re.compile(rf"(?<!\w)(?i:{before})(?:\s+[a-zß-öø-ÿа-яёіїєґ'’-]+){{0,3}}"
+                                r"\s*$"),
+                     re.compile(rf"^[\w'’]*\s+(?i:{after})(?!\w)"))
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def without_directions(found: list[Found], text: str) -> list[Found]:
+    """The places of ``found`` less those named as a direction ("launched toward Israel")."""
+    g = gazetteer()
+    return [f for f in found
+            if not g.direction_before.search(text, max(0, f.start - 40), f.start)
+            and not g.direction_after.match(text[f.end:f.end + 40])]
 
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
@@ -407,7 +429,8 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
     locations: list[dict[str, Any]] = []
     cue_until = -1
     for item in found:
-        wants_admin1 = bool(g.admin1_cue.search(text, max(0, item.start - 40), item.start))
+        wants_admin1 = bool(g.admin1_cue.search(text, max(0, item.start - 40), item.start)
+                            or g.admin1_cue_after.match(text, item.end))
         if not wants_admin1 and cue_until >= 0 and re.fullmatch(
                 r"[\s,]*(?:and|et|und|и|і|та|و|ve)?[\s,]*", text[cue_until:item.start]):
             wants_admin1 = True  # the list goes on after the cue: "Raqqa, Idlib and Alepo"

@@ -280,6 +280,23 @@ def test_after_an_aside_on_an_earlier_event_the_story_goes_on() -> None:
                                         "2017-04-06"]
 
 
+def test_the_side_a_strike_hit_striking_is_another_event() -> None:
+    """ "Russia has said the Syrian air force hit a rebel depot", after the US strike on a
+    Syrian base, is the attack the article laid on the Syrian air force before."""
+    text = ("The United States launched 59 cruise missiles at a Syrian air base on Thursday "
+            "night, officials said.\n\nOfficials said the base was the one from which Syrian "
+            "warplanes took off to carry out Tuesday's attack on Khan Sheikhoun.\n\n"
+            "The missiles targeted the Shayrat air base in Homs province."
+            "\n\nRussia has said the Syrian air force hit a rebel depot containing chemical "
+            "munitions.")
+    events = _extract(text, "2017-04-06", "en")
+    assert [e.date for e in events] == ["2017-04-06", "2017-04-04", "2017-04-06", "2017-04-04"]
+    # Two sides fighting each other are one battle: the one attacked fights back in it.
+    battle = ("Rebels attacked army positions near Hama on Monday, killing four soldiers.\n\n"
+              "The army shelled rebel positions in Hama in response.")
+    assert [e.date for e in _extract(battle, "2017-04-06", "en")] == ["2017-04-03"] * 2
+
+
 @pytest.mark.parametrize("text,language,names", [
     ("Officials said warplanes took off from the base to carry out Tuesday's attack.", "en",
      True),
@@ -539,6 +556,21 @@ def test_the_lead_is_the_first_paragraph_of_prose() -> None:
     events = _extract(text, "2017-04-07", "ar")
     assert len(events) == 2 and events[0].date == "2017-04-06"
     assert events[0].date_end == "2017-04-07" and events[1].date_inherited
+
+
+def test_a_deck_and_summary_points_are_not_the_lead() -> None:
+    """A headline-case deck with no full stop and a summary's bullet points stand above the
+    lead: the points are accounts of the event the lead dates, not of the day before
+    publication."""
+    text = ("Evidence Points to Misfired Rocket but Full Investigation Needed\n"
+            "- The blast at al-Ahli Arab Hospital appears to have been caused by a rocket.\n"
+            "- The death toll remains disputed.\n"
+            "(Jerusalem) – The explosion that killed hundreds at al-Ahli Arab Hospital in Gaza "
+            "City on October 17, 2023, was most likely caused by a rocket, Human Rights Watch "
+            "said today.")
+    events = _extract(text, "2023-11-26", "en")
+    assert [(e.sentence[:12], e.date, e.date_inherited) for e in events] == [
+        ("- The blast ", "2023-10-17", True), ("(Jerusalem) ", "2023-10-17", False)]
 
 
 def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:

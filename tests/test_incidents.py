@@ -155,9 +155,12 @@ def test_an_account_dated_to_a_month_joins_the_incident_at_its_town() -> None:
     both = {**in_march("e7", "Mariupol", 47.0951, 37.5413),
             "locations": town[0]["locations"] + other[0]["locations"]}
     groups = group([*town, *other, late, elsewhere, both])
-    # e7 names both towns: it joins one incident, the one with more accounts at its towns
-    # (two at Volnovakha, one named Mariupol), and does not make the two one.
-    assert groups == [["e1", "e2", "e5"], ["e3", "e4", "e7"]]
+    # e7 names both towns: it joins one incident, the one at the town it names first (though
+    # Volnovakha has more accounts), and does not make the two one.
+    assert groups == [["e1", "e2", "e5", "e7"], ["e3", "e4"]]
+    turned = {**both, "locations": other[0]["locations"] + town[0]["locations"]}
+    assert group([*town, *other, late, elsewhere, turned]) == [["e1", "e2", "e5"],
+                                                                ["e3", "e4", "e7"]]
     # Nor do two accounts dated to a month make an incident of their own.
     assert group([late, {**late, "event_id": "e8"}]) == []
 

@@ -47,3 +47,33 @@ def test_weak_foreign_matches_need_the_story_to_be_about_their_country() -> None
     # "Bustan" and "Bashar" resemble Busan and Bawshar; "Nov" is one of Huambo's names.
     text = "Bashar al-Assad's forces shelled Bustan al-Qasr in Aleppo on Nov 3."
     assert set(_names(text)) <= {"Aleppo", "Bustan al-Qasr"}
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("About 10 rockets were launched toward Israel from a cemetery in Gaza.", "en",
+     ["Gaza"]),
+    ("Troops advanced towards the city of Kramatorsk.", "en", []),
+    ("Warplanes took off from Shayrat and struck positions near Palmyra.", "en", ["Palmyra"]),
+    ("Колонна двигалась в сторону Харькова из Белгорода.", "ru", ["Белгорода"]),
+    ("أطلقت صواريخ باتجاه إسرائيل من غزة.", "ar", ["غزة"]),
+    ("Gazze'den İsrail'e doğru roket atıldı.", "tr", ["Gazze'den"]),
+    ("Des tirs vers l'Ukraine depuis Belgorod.", "fr", ["Belgorod"]),
+    ("Raketen flogen aus Gaza in Richtung Israel.", "de", ["Gaza"]),
+])
+def test_a_direction_is_not_where_it_happened(text: str, language: str,
+                                               expected: list[str]) -> None:
+    found = places.find(text, language)
+    assert [f.text for f in places.without_directions(found, text)] == expected
+
+
+@pytest.mark.parametrize(("text", "language", "precision"), [
+    ("Warplanes struck positions in the eastern Homs desert.", "en", "admin1"),
+    ("Clashes in Aleppo's eastern countryside.", "en", "admin1"),
+    ("Fighting in the Idlib countryside.", "en", "admin1"),
+    ("Halep kırsalı", "tr", "admin1"),
+    ("Shells hit Aleppo city.", "en", "place"),
+    ("Shells hit Aleppo on Friday.", "en", "place"),
+])
+def test_a_region_word_after_a_name(text: str, language: str, precision: str) -> None:
+    (location,) = places.locate(text, None, language)
+    assert location["precision"] == precision

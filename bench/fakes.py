@@ -17,7 +17,13 @@ Prints, and with --json returns:
   publication date is itself within a day of it. A label the text never states cannot be found;
 * incident_precision / _recall / _f1: pairwise over articles (the same labelled date, governorate
   and cause are one incident; an article is in its lead event's incident), and
-  incident_f1_reachable, the same on the articles counted in event_date_reachable.
+  incident_f1_reachable, the same on the articles counted in event_date_reachable, and
+  incident_f1_ceiling, the F1 of a grouping that never errs and joins every labelled pair of
+  reachable articles;
+* label_agreement / label_date_agreement: of the label_pairs_same_lead pairs of articles whose
+  leads their own texts date to the same day, place at the same town and tell with the same
+  weapon, the share whose labels make them one incident / give them the same date: how far the
+  labels follow the texts, and so a bound on grouping precision against them.
 
     .venv/bin/python bench/fakes.py [--baseline] [--json] [--misses N [--seed S]]
 """
@@ -32,6 +38,7 @@ import random
 import sys
 import tempfile
 from datetime import date, datetime
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +162,8 @@ def score(workers: int = 2, misses: int = 0, seed: int = 11) -> dict[str, Any]:
                 "incident_f1": 2 * precision * recall / max(precision + recall, 1e-9),
                 "incident_f1_reachable": 2 * precision_r * recall_r
                 / max(precision_r + recall_r, 1e-9),
-                "incident_f1_ceiling": 2 * ceiling / (1 + ceiling)}
+                "incident_f1_ceiling": 2 * ceiling / (1 + ceiling),
+                **_label_agreement(keyed, events)}
     return {**grouping, "rows": n, "read": summary.articles_read, "stored": len(stored),
             "failed": len(summary.failed),
             "outlet": right_outlet / n, "published_in_text": in_text / n,
@@ -166,6 +174,33 @@ def score(workers: int = 2, misses: int = 0, seed: int = 11) -> dict[str, Any]:
             "killed_recall": killed_hit / n, "killed_precision": killed_hit / max(killed_any, 1),
             **({"date_misses": random.Random(seed).sample(missed, min(misses, len(missed)))}
                if misses else {})}
+
+
+def _label_agreement(keyed: list[tuple[str, tuple[str, str, str]]],
+                     events: dict[str, list[dict[str, Any]]]) -> dict[str, float]:
+    """How far the labels follow the texts. Pairs of articles whose leads are dated in their
+    own text to the same day, placed at the same town and told with the same weapon are as sure
+    a sign of one incident as the texts give; the share of them whose labels make one incident
+    (the same date, governorate and cause) bounds the precision any grouping of texts can have
+    against these labels."""
+    label: dict[str, tuple[str, str, str]] = {}
+    for article_id, key in keyed:
+        label.setdefault(article_id, key)
+    at: dict[tuple[str, str, str], set[str]] = {}
+    for article_id in label:
+        lead = events.get(article_id, [None])[0]
+        if lead is None or lead["date_inherited"] or lead["date_precision"] != "day":
+            continue
+        for loc in lead["locations"]:
+            if loc["precision"] == "place" and not loc.get("inherited"):
+                at.setdefault((loc["name"], lead["date"], lead["sub_event_type"]),
+                              set()).add(article_id)
+    pairs = {pair for members in at.values() for pair in combinations(sorted(members), 2)}
+    agree = sum(label[a] == label[b] for a, b in pairs)
+    same_date = sum(label[a][0] == label[b][0] for a, b in pairs)
+    return {"label_pairs_same_lead": len(pairs),
+            "label_agreement": agree / max(len(pairs), 1),
+            "label_date_agreement": same_date / max(len(pairs), 1)}
 
 
 def _pairwise(keyed: list[tuple[str, tuple[str, str, str]]],

@@ -92,10 +92,11 @@ def score(store: Store) -> dict[str, Any]:
             tallies["date"].add({(e["date"], e["date_end"])} if e["date"] else set(),
                                 {(g["date"], g["date_end"])} if g.get("date") else set())
             # The gold lists a town's region beside it ("Kramatorsk", "Donetsk Oblast"); each
-            # location record carries its admin1, so both levels are compared.
-            own = [loc for loc in e["locations"] if not loc.get("inherited")]
-            names = {_name(loc["name"]) for loc in own} | {_name(loc["admin1"]) for loc in own
-                                                            if loc.get("admin1")}
+            # location record carries its admin1, so both levels are compared. It codes an
+            # event's places whether its sentence names them or not, so inherited ones count.
+            located = e["locations"]
+            names = {_name(loc["name"]) for loc in located} | {
+                _name(loc["admin1"]) for loc in located if loc.get("admin1")}
             tallies["places"].add(names, {_name(p) for p in g.get("places") or []})
             tallies["figures"].add({(f["kind"], f["low"], f["high"]) for f in e["figures"]},
                                    {(f["kind"], f["low"], f["high"]) for f in g["figures"]})

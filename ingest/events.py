@@ -41,6 +41,8 @@ def _types(language: str) -> tuple[_EventType, ...]:
 
 
 _CASUALTIES_ONLY = ("Violence against civilians", "Attack")
+# A possessive a few words before an actor's name: "Ukraine's Azov regiment".
+_OWNER = re.compile(r"(?<![\w'’])[^\W\d_][\w-]*['’]s\s+(?:[^\W\d_][\w-]*\s+){0,2}$")
 LEAD_WORDS = 6  # a line of fewer words is a dateline or kicker, not the lead paragraph
 ATTRIBUTION_WORDS = 15  # a longer sentence with a source and no event word says more than who
 
@@ -69,8 +71,14 @@ def extract(article: Article) -> list[Event]:
     # A name that is an actor's ("the Azov regiment", «Азов») is not a place there.
     named_actors = actors.find(article.text)
     taken = [(m.start, m.end) for m in named_actors]
+    # "fighters of Ukraine's Azov regiment": the country that owns a named actor says whose
+    # it is, not where the event was.
+    owners = [(o.start(), m.start) for m in named_actors
+              if (o := _OWNER.search(article.text, max(0, m.start - 40), m.start))]
     named_places = [f for f in places.find(article.text, language)
-                    if not any(s < f.end and f.start < e for s, e in taken)]
+                    if not any(s < f.end and f.start < e for s, e in taken)
+                    and not (any(s <= f.start and f.end <= e for s, e in owners)
+                             and all(c.kind == "country" for c in f.candidates))]
     # The countries the article is about, from its unambiguous places and its actors' states
     # ("Syrian government forces"): an unknown "Damascus" is then the Syrian one.
     context = places.countries(named_places) + Counter(
@@ -349,4 +357,4 @@ def _inherit(event: Event, source: Event, casualties_only: bool) -> None:
     if not event.actors:
         event.actors = [dict(a) for a in source.actors]
     if not event.locations:
-        event.locations = [dict(loc) for loc in source.locations]
+        event.locations = [{**loc, "inherited": True} for loc in source.locations]

@@ -313,8 +313,9 @@ def find(text: str, language: str = "") -> list[Found]:
             article = _ARABIC_ARTICLE.match(surface)
             if article:
                 first = surface[article.end():article.end() + 1]  # "al-Hassakeh", "ar-Raqqa"
-            if first.isalpha() and first.isascii() and not first.isupper():
-                break  # Latin place names are capitalised
+            if first.isalpha() and first.isascii() and not first.isupper() and not any(
+                    ch.isupper() for ch in text[tokens[i].end():end]):
+                break  # Latin place names are capitalised ("mer Rouge", "oblast de Donetsk")
             if "\u0400" <= first <= "\u04ff" and not first.isupper():
                 break
             key = _key(surface)
@@ -454,10 +455,14 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
 def specific(locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An event's places less each country in which it also names a town or region: "the
     Shayrat air base in Homs, Syria" happened at Shayrat. Other countries stay: "Turkey shot
-    down a Russian warplane over Latakia" crosses a border."""
+    down a Russian warplane over Latakia" crosses a border. A sea (in no country) is the place
+    only when nothing on land is named: missiles "fired from warships in the eastern
+    Mediterranean" at an air base in Homs struck Homs."""
     placed = {loc["country"] for loc in locations if loc["precision"] != "country"}
+    ashore = any(loc["country"] for loc in locations)
     return [loc for loc in locations
-            if loc["precision"] != "country" or loc["country"] not in placed]
+            if (loc["precision"] != "country" or loc["country"] not in placed)
+            and (loc["country"] or not ashore)]
 
 
 def locate(text: str, context: Counter[str] | None = None, language: str = ""
@@ -490,7 +495,8 @@ def countries(found: list[Found]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for item in found:
         names = {p.country for p in item.candidates}
-        if len(names) == 1 and not all(_weak(p, item) for p in item.candidates):
+        if len(names) == 1 and "" not in names \
+                and not all(_weak(p, item) for p in item.candidates):
             counts[next(iter(names))] += 1
     return counts
 

@@ -484,6 +484,9 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
     ("Ankara'da yüzlerce kişi saldırıyı protesto etti.", "tr", "Peaceful protest"),
     ("Police shot dead two protesters on Friday.", "en", "Attack"),
     ("Gunmen burst into a wedding, killing 12 guests.", "en", "Attack"),
+    ("Rus savaş uçakları köyleri yoğun şekilde bombaladı.", "tr", "Air/drone strike"),
+    ("Самолет был поражен на высоте 6 тыс. метров.", "ru", "Shelling/artillery/missile attack"),
+    ("Ракета влучила в житловий будинок.", "uk", "Shelling/artillery/missile attack"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
     from ingest.events import classify
@@ -556,6 +559,31 @@ def test_the_lead_is_the_first_paragraph_of_prose() -> None:
     events = _extract(text, "2017-04-07", "ar")
     assert len(events) == 2 and events[0].date == "2017-04-06"
     assert events[0].date_end == "2017-04-07" and events[1].date_inherited
+
+
+def test_a_sentence_that_goes_on_with_an_event_takes_its_places_marked_inherited() -> None:
+    text = ("The Russian airstrike on the Mariupol Drama Theater on March 16 killed 600 people."
+            "\n\nRussia has denied bombing the theater, and its defense ministry has claimed the "
+            "building was blown up by fighters of Ukraine's Azov regiment.")
+    strike, denial = _extract(text, "2022-12-22", "en")
+    assert [loc["name"] for loc in strike.locations] == ["Mariupol Drama Theatre"]
+    assert not any(loc.get("inherited") for loc in strike.locations)
+    # "Ukraine's" owns the regiment: no place of the denial, which is the strike's.
+    assert [(loc["name"], loc["inherited"]) for loc in denial.locations] == [
+        ("Mariupol Drama Theatre", True)]
+    assert (denial.date, denial.stance) == ("2022-03-16", "denies")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Houthi forces attacked a cargo ship in the Red Sea on Tuesday.", ["Red Sea"]),
+    # Launched from the sea at a place on land: the place struck.
+    ("On Friday, warships in the eastern Mediterranean fired 59 missiles at the Shayrat air "
+     "base in Homs.", ["Shayrat Air Base", "Homs"]),
+])
+def test_a_sea_is_the_place_only_when_nothing_on_land_is_named(text: str,
+                                                                expected: list[str]) -> None:
+    (event,) = _extract(text, "2024-01-12", "en")
+    assert [loc["name"] for loc in event.locations] == expected
 
 
 def test_a_deck_and_summary_points_are_not_the_lead() -> None:

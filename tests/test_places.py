@@ -30,6 +30,13 @@ def _names(text: str, language: str = "en") -> list[str]:
     ("Protesters gathered outside the embassy of Israel in London.", "en", ["London"]),
     ("Протестующие собрались у посольства России в Лондоне.", "ru", ["London"]),
     ("Israel struck Gaza overnight.", "en", ["Israel", "Gaza Strip"]),
+    # Seas and straits, in no country; a lower-case word may lead a name ("mer Rouge").
+    ("Houthis attacked a ship in the Red Sea.", "en", ["Red Sea"]),
+    ("Un navire a été touché dans le golfe d'Aden.", "fr", ["Gulf of Aden"]),
+    ("Des drones ont visé un cargo en mer Rouge.", "fr", ["Red Sea"]),
+    ("Дрон атаковал танкер в Черном море у Одессы.", "ru", ["Black Sea", "Odesa"]),
+    ("هاجم الحوثيون سفينة في البحر الأحمر", "ar", ["Red Sea"]),
+    ("Kızıldeniz'de bir gemiye saldırı düzenlendi.", "tr", ["Red Sea"]),
 ])
 def test_places_found_and_words_left_alone(text: str, language: str,
                                            expected: list[str]) -> None:

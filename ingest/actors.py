@@ -89,6 +89,8 @@ class _RoleCues:
     self_claim: re.Pattern[str]  # "they said they launched": the source is also the actor
     verb_initial: bool
     target: re.Pattern[str]  # "على" right before a party: acted on
+    agent: re.Pattern[str]  # between the event word and a party that is its agent: "der"
+    instrumental: re.Pattern[str]  # the agent's first word: "армянскими"
 
 
 @cache
@@ -101,10 +103,15 @@ def _role_cues(language: str) -> _RoleCues:
     between = "|".join(words("between")) or r"(?!x)x"
     target = "|".join(words("target_before")) or r"(?!x)x"
     claims = "|".join(table.get("self_claims", {}).get(language, [])) or r"(?!x)x"
+    genitive = "|".join(words("genitive_agent")) or r"(?!x)x"
+    instrumental = "|".join(table.get("instrumental_agent", {}).get(language, [])) \
+        or r"(?!x)x"
     return _RoleCues(re.compile(rf"\W*\w*\W+(?:\w+\W+){{0,3}}(?:{between})\W", re.I),
                      re.compile(claims, re.I),
                      language in table.get("verb_initial", []),
-                     re.compile(rf"(?<!\w)(?:{target})\s+(?:\w+\s+)?$"))
+                     re.compile(rf"(?<!\w)(?:{target})\s+(?:\w+\s+)?$"),
+                     re.compile(rf"\s+(?:{genitive})\s*", re.I),
+                     re.compile(rf"(?:{instrumental})(?!\w)", re.I))
 
 
 def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
@@ -127,9 +134,15 @@ def roles(sentence: str, anchor: int, sources: frozenset[str] = frozenset(),
     after = [m for m in mentions if m.start >= anchor and m not in holding]
     actor1: Mention | None = None
     actor2: Mention | None = None
+    word_end = anchor + len(re.split(r"\W", sentence[anchor:], maxsplit=1)[0])
     for mention in holding + after:
         if _AGENT.search(sentence[max(0, mention.start - 30):mention.start]):
             actor1 = mention
+            break
+        gap = sentence[word_end:mention.start]
+        if mention.start >= word_end and (cues.agent.fullmatch(gap) or (
+                not gap.strip() and cues.instrumental.match(mention.text))):
+            actor1 = mention  # "Luftangriff der israelischen Armee", "обстрел армянскими"
             break
     # In a language that ends the clause with its verb, all named before it ("Die
     # israelische Armee hat Ziele der Hisbollah angegriffen"): the subject comes first.

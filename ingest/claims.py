@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, Generic, TypeVar
 
-from . import actors, offices, outlets, places, sentences
+from . import actors, dates, offices, outlets, places, sentences
 from .lexicons import PhraseIndex, common_words, load_csv, load_toml
 
 REACH = 70  # characters between a source and the "after" cue that follows it
@@ -657,9 +657,10 @@ def _names(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
         lead = re.match(r"(?:[^\s-]+-[a-z][\w'’-]*\s+)+", run)
         if lead:
             offset, run = offset + lead.end(), run[lead.end():]
-        lead = re.match(r"[A-ZА-ЯЁІЇЄҐ]{2,5}\s+(?=\S+\s+\S+$)", run)
+        lead = re.match(r"(?:\w+\s+)?[A-ZА-ЯЁІЇЄҐ]{2,5}\s+(?=\S+\s+\S+$)", run)
         if lead and not outlets.by_name(lead.group(0).strip()):
-            offset, run = offset + lead.end(), run[lead.end():]  # "ОВА Олег Синєгубов"
+            # "ОВА Олег Синєгубов", "Одеської ОВА Олег Кіпер": the office before the name
+            offset, run = offset + lead.end(), run[lead.end():]
         first = re.match(r"(\S+)\s+(?=\S+\s+\S)", run)
         if first and country_of(first.group(1)) and not _ORGANISATION.search(run):
             # "UN Special Envoy for Syria Staffan de Mistura": the country is the title's
@@ -681,6 +682,8 @@ def _names(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
             continue  # a place is not a source unless a registry knows it as one
         if len(words) == 1 and run.casefold() in common_words(language):
             continue  # "If confirmed, ...": a capitalised common word is no source
+        if any((m.start, m.end) == (0, len(run)) for m in dates.find_dates(run, None, language)):
+            continue  # "Позавчора", "Yesterday": a date opening the sentence
         if run.isupper() and len(run) > 4 and not outlets.by_name(run):
             continue  # "BEIRUT (AP)": a dateline
         outlet = outlets.by_name(run)
@@ -947,11 +950,19 @@ def _subject(sentence: str, sources: list[_Source], cue: re.Match[str]) -> list[
     off by a comma ("Rus Savunma Bakanlığı, ... açıkladı")."""
     clause_start = max([m.end() for m in re.finditer(r"[;:]|\.\s", sentence[:cue.start()])],
                        default=0)
-    inside = [s for s in sources if clause_start <= s.start and s.end <= cue.start()]
+    # A genitive owns the noun after it ("Sudan'ın El Faşir kentinde"): no subject.
+    inside = [s for s in sources if clause_start <= s.start and s.end <= cue.start()
+              and not _GENITIVE.match(sentence, s.end)]
+    if inside and not sentence[inside[-1].end:cue.start()].strip() \
+            and re.search(r",\s*$", sentence[:inside[-1].start]):
+        return [inside[-1]]  # "..., BM açıkladı": the last clause is the source and its verb
     for source in inside:
         if re.match(r"(?:['’]\w+)?\s*,", sentence[source.end:]):
             return [source]
     return inside[:1]
+
+
+_GENITIVE = re.compile(r"['’](?:n)?[ıiuü]n(?!\w)")
 
 
 def _following(sentence: str, sources: list[_Source], start: int, point: int,

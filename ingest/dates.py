@@ -53,6 +53,7 @@ class _Lexicon:
     relative: dict[str, tuple[str, int]]
     language: str
     ago_units: dict[str, str]  # unit word -> day | week | month | year
+    ago_counts: tuple[tuple[str, int], ...]  # "three" -> 3, "a few" -> 0; longest first
     since: re.Pattern[str]  # "since", "depuis" right before a day
     references: tuple[str, ...]  # "'s" ending a date or "günkü" after it: it names an event
     after_reference: re.Pattern[str]
@@ -121,8 +122,11 @@ def _lexicon(language: str) -> _Lexicon:
     references = tuple(r.casefold() for r in table.get("references", []))
     after_reference = re.compile(rf"\s(?:{_alternation(list(references))})(?!\w)"
                                  if references else r"(?!x)x", re.IGNORECASE)
-    return _Lexicon(pattern, months, weekdays, relative, language, ago_units, since, references,
-                    after_reference)
+    ago_counts = tuple(sorted(((w.casefold(), int(n)) for w, n in
+                              table.get("ago_counts", {}).items()),
+                             key=lambda item: -len(item[0])))
+    return _Lexicon(pattern, months, weekdays, relative, language, ago_units, ago_counts, since,
+                    references, after_reference)
 
 
 def names_event(text: str, mention: DateMention, language: str = "en") -> bool:
@@ -167,6 +171,11 @@ def _month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def _relative(unit: str, offset: int, published: date) -> tuple[date, date, str]:
+    if unit == "weekend":
+        saturday = published - timedelta(days=(published.weekday() - 5) % 7)
+        if offset < 0 and published.weekday() >= 5:
+            saturday -= timedelta(weeks=1)
+        return saturday, min(saturday + timedelta(days=1), published), "day"
     if unit == "day":
         day = published + timedelta(days=offset)
         return day, day, "day"
@@ -179,6 +188,18 @@ def _relative(unit: str, offset: int, published: date) -> tuple[date, date, str]
         return first, last, "month"
     year = published.year + offset
     return date(year, 1, 1), date(year, 12, 31), "year"
+
+
+_COARSER = {"day": "week", "week": "month", "month": "year", "year": "year"}
+
+
+def _ago_count(lex: _Lexicon, text: str) -> int | None:
+    """The count of "three days ago" (0 for "a few"), or None when the words do not say."""
+    digits = re.search(r"\d+", text)
+    if digits:
+        return int(digits.group(0))
+    folded = f" {' '.join(text.casefold().split())} "
+    return next((n for word, n in lex.ago_counts if f" {word} " in folded), None)
 
 
 def _month_of(lex: _Lexicon, text: str) -> int:
@@ -239,11 +260,19 @@ def _resolve(lex: _Lexicon, m: re.Match[str], published: date | None, day_first:
     if kind == "ago":
         if published is None:
             return None, None, None, False
+        words = [w.casefold() for w in re.findall(r"[^\W\d_']+", g["ago_w"])]
+        unit = next((lex.ago_units[w] for w in words if w in lex.ago_units), "day")
+        count = _ago_count(lex, g["ago_w"])
+        if count is not None:
+            if count:
+                return (*_relative(unit, -count, published), False)
+            # "a few days ago": two to six of them, at the precision of the next unit up.
+            first, _, _ = _relative(unit, -6, published)
+            _, last, _ = _relative(unit, -2, published)
+            return first, last, _COARSER[unit], False
         found = parse_relative(g["ago_w"], published, lex.language)
         if found is None:
             return None
-        words = [w.casefold() for w in re.findall(r"[^\W\d_]+", g["ago_w"])]
-        unit = next((lex.ago_units[w] for w in words if w in lex.ago_units), "day")
         if unit == "day":
             return found, found, "day", False
         if unit == "week":

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from . import actors, claims, dates, figures, forces, places, sentences
-from .lexicons import load_toml
+from .lexicons import load_toml, with_marks, without_marks
 from .models import Article, Event
 
 
@@ -43,6 +43,7 @@ def _types(language: str) -> tuple[_EventType, ...]:
 _CASUALTIES_ONLY = ("Violence against civilians", "Attack")
 # A possessive a few words before an actor's name: "Ukraine's Azov regiment".
 _OWNER = re.compile(r"(?<![\w'’])[^\W\d_][\w-]*['’]s\s+(?:[^\W\d_][\w-]*\s+){0,2}$")
+_CIRCUMFLEX = str.maketrans("âîûÂÎÛ", "aiuAIU")
 LEAD_WORDS = 6  # a line of fewer words is a dateline or kicker, not the lead paragraph
 ATTRIBUTION_WORDS = 15  # a longer sentence with a source and no event word says more than who
 
@@ -51,15 +52,19 @@ def classify(sentence: str, language: str) -> tuple[str, str, int] | None:
     """The ACLED (event type, sub-event type) a sentence reports, and where its word is.
     Types are tried in the order of events.toml; a type's ``first`` cues win over all
     ("thousands protested ... against the attack" is a protest, not an attack)."""
+    if language == "tr":
+        sentence = sentence.translate(_CIRCUMFLEX)  # "harekâtı" is "harekatı"; same length
+    plain, offsets = without_marks(sentence)
     for kind in _types(language):
-        found = kind.first.search(sentence) if kind.first else None
+        found = kind.first.search(plain) if kind.first else None
         if found:
-            return kind.event_type, kind.sub_event_type, found.start()
+            return kind.event_type, kind.sub_event_type, with_marks(offsets, found.start())
     for kind in _types(language):
-        found = kind.pattern.search(sentence)
+        found = kind.pattern.search(plain)
         if found:
-            return kind.event_type, kind.sub_event_type, found.start()
+            return kind.event_type, kind.sub_event_type, with_marks(offsets, found.start())
     return None
+
 
 
 def extract(article: Article) -> list[Event]:
@@ -112,7 +117,7 @@ def extract(article: Article) -> list[Event]:
         event.stance = "denies" if denial else "asserts"
         event.actors = actors.roles(sentence.text, typed[2],
                                     claims.registry_names(event.claimed_by),
-                                    forces.find(sentence.text, language), language)
+                                    forces.find(sentence.text, language, typed[2]), language)
         # A capital or country that speaks ("Moscow says") is no place of the event.
         speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
@@ -121,6 +126,8 @@ def extract(article: Article) -> list[Event]:
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
             for s, e in speakers)], sentence.text)
+        if typed[0] == "Protests":
+            in_sentence = places.without_topics(in_sentence, sentence.text)
         event.locations = _without_acting_state(places.specific(places.resolve(
             _without_dateline(in_sentence, sentence.text), sentence.text, context)),
             event.actors)

@@ -9,11 +9,12 @@ people were at the station") are never counted as casualties.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-from .lexicons import load_toml
+from .lexicons import load_toml, with_marks, without_marks
 
 KIND_WINDOW_AFTER = 75  # characters after a number searched for what it counts
 KIND_WINDOW_BEFORE = 30
@@ -50,7 +51,8 @@ class _Lexicon:
 
 _NOT_KINDS = ("present", "people")  # word lists in [kinds] that name no kind
 CASUALTIES = frozenset({"killed", "injured", "missing", "detained", "displaced"})
-HARMED = ("killed", "injured")  # the kinds a verb right before the number gives
+# The kinds a verb right before the number gives: "killing 50", "abducted at least 20".
+HARMED = ("killed", "injured", "detained", "displaced")
 
 
 def _words(text: str) -> set[str]:
@@ -153,14 +155,28 @@ _EXCLUSIVE = re.compile(r"(more|over|plus|более|больше|свыше|п�
 _SUBSET = re.compile(r"(?:including|among them|among whom|of whom|of them|в том числе|среди них|"
                      r"з них|серед них|у тому числі|dont|parmi eux|darunter|unter ihnen|بينهم|"
                      r"منهم|aralarında|bunlardan)\s*$", re.IGNORECASE)
+# Turkish puts "more than" after the number: "20'den fazla", "20'yi aşkın".
+_MORE_THAN_AFTER = re.compile(r"['’]?(?:[dt][ae]n\s+fazla|[yn]?[iıuü]\s+aşkın)(?!\w)")
+# "3'ü çocuk 6 sivil öldü": three of the six were children, a part of the toll.
+_PART_AFTER = re.compile(r"['’](?:s|y)?[iıuü]\s+(?!\d|aşkın)")
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:[$€£₽]|\b[A-ZА-Я]{1,3}-|№|No\.|#)\s*$")
 
 
 def find_figures(sentence: str, language: str = "en",
                  exclude: list[tuple[int, int]] | None = None) -> list[Figure]:
-    """Figures in one sentence; ``exclude`` holds spans (dates) that are not counts."""
+    """Figures in one sentence; ``exclude`` holds spans (dates) that are not counts. Arabic
+    vowel marks are looked through ("قُتل 15" is "قتل 15"); offsets are the sentence's own."""
+    plain, offsets = without_marks(sentence)
+    if not offsets:
+        return _find(sentence, language, exclude or [])
+    spans = [(bisect_left(offsets, s), bisect_left(offsets, e)) for s, e in exclude or []]
+    return [replace(f, start=(start := with_marks(offsets, f.start)),
+                    end=(end := with_marks(offsets, f.end)), text=sentence[start:end].strip())
+            for f in _find(plain, language, spans)]
+
+
+def _find(sentence: str, language: str, spans: list[tuple[int, int]]) -> list[Figure]:
     lex = _lexicon(language)
-    spans = exclude or []
     found: list[Figure] = []
     matches = list(lex.number.finditer(sentence))
     skip_next = False
@@ -172,7 +188,8 @@ def find_figures(sentence: str, language: str = "en",
         if any(s < end and start < e for s, e in spans):
             continue
         after, before = sentence[end:end + KIND_WINDOW_AFTER], sentence[max(0, start - 40):start]
-        if _NOT_A_COUNT_AFTER.match(sentence[end:end + 14]) or _SUBSET.search(before) or (
+        if _NOT_A_COUNT_AFTER.match(sentence[end:end + 14]) or _SUBSET.search(before) \
+                or _PART_AFTER.match(sentence, end) or (
                 match.group("digits") and (_NOT_A_COUNT_BEFORE.search(before) or re.fullmatch(
                     r"(?:19|20)\d{2}", match.group("digits")))):
             continue
@@ -202,6 +219,10 @@ def find_figures(sentence: str, language: str = "en",
                 end = following.end()
                 after = sentence[end:end + KIND_WINDOW_AFTER]
                 skip_next = True
+        elif (more := _MORE_THAN_AFTER.match(sentence, end)) is not None:
+            low, high = value[0] + 1, None
+            end = more.end()
+            after = sentence[end:end + KIND_WINDOW_AFTER]
         elif (qualifier := lex.at_least.search(before)) is not None:
             # "more than 70" excludes 70 itself; "at least 50" includes 50.
             if _EXCLUSIVE.match(qualifier.group(0)):
@@ -214,7 +235,9 @@ def find_figures(sentence: str, language: str = "en",
         elif (qualifier := lex.about.search(before)) is not None:
             text_start = start - len(qualifier.group(0))
         verb_first = _verb_before(lex, before)
-        kind = verb_first or _kind(lex, after, before)
+        # An Arabic dual counts what it names: "صاروخين" is two missiles.
+        kind = verb_first or _kind(lex, after, before) or (
+            _kind(lex, match.group("words"), "") if match.group("words") else None)
         if kind is None and (_TOLL_ROSE.search(sentence[max(0, start - 160):start])
                              or _TOLL_AT.search(before)):
             kind = "killed"  # "the death toll ... has risen to 52", "put the toll at 70"

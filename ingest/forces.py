@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from . import actors, claims
+from . import actors, claims, dates
 from .lexicons import common_words, load_toml
 
 GAP_WORDS = 3  # words allowed between the demonym and its noun: "Israeli F-15 fighter jets"
@@ -65,9 +65,33 @@ def _country_after(sentence: str, end: int, language: str) -> tuple[str, int] | 
     return None
 
 
-def find(sentence: str, language: str) -> list[actors.Mention]:
+def _state_subject(sentence: str, anchor: int, language: str) -> tuple[str, int, int] | None:
+    """A country named as the subject of the event word: "Russia struck Kharkiv", "La Russie
+    a frappé Kharkiv", "On Sunday, Russia fired": the country's name opens its clause (after
+    nothing but a date or an article) and at most GAP_WORDS words stand before the word."""
+    words = list(_WORD.finditer(sentence, max(0, anchor - 80), anchor))[-(GAP_WORDS + 1):]
+    for word in words:
+        if _STOP.search(sentence[word.end():anchor]):
+            continue
+        code = claims.country_of(word.group(0))
+        if code is None or not word.group(0)[:1].isupper() \
+                or claims.country_of(word.group(0).casefold()) != code:
+            continue  # a name, not a demonym ("Russian" qualifies a noun; "Russia" acts)
+        clause = re.split(r"[,;:—–]|\.\s", sentence[:word.start()])[-1]
+        opening = re.sub(r"(?i)^\s*(?:the|la|le|l['’]|die|der|das)\s*$", "", clause)
+        spans = [(m.start, m.end) for m in dates.find_dates(opening, None, language)]
+        rest = "".join(ch for i, ch in enumerate(opening)
+                       if not any(s <= i < e for s, e in spans))
+        if rest.strip():
+            return None
+        return code, word.start(), word.end()
+    return None
+
+
+def find(sentence: str, language: str, anchor: int | None = None) -> list[actors.Mention]:
     """The forces a sentence names by noun and country, as mentions of the country's
-    military in the actor registry (its ``Military Forces of ...``)."""
+    military in the actor registry (its ``Military Forces of ...``); with the event word's
+    position, also a country named as its subject ("Russia struck Kharkiv")."""
     registry = actors.registry()
     governments = [m for m in actors.find(sentence) if m.actor.kind == "government"]
     found: list[actors.Mention] = []
@@ -87,6 +111,12 @@ def find(sentence: str, language: str) -> list[actors.Mention]:
             continue
         start, end = min(owner[1], noun.start()), max(owner[1], noun.end())
         found.append(actors.Mention(registry[name], start, end, sentence[start:end]))
+    if anchor is not None and not found:
+        subject = _state_subject(sentence, anchor, language)
+        name = claims.state_actor(subject[0], "state-forces") if subject else None
+        if subject and name:
+            found.append(actors.Mention(registry[name], subject[1], subject[2],
+                                        sentence[subject[1]:subject[2]]))
     # "позициям армии России": the country goes with the nearer noun.
     return [m for m in found if not any(o is not m and m.start <= o.start and o.end <= m.end
                                         for o in found)]

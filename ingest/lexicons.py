@@ -17,6 +17,25 @@ V = TypeVar("V")
 ENV_EXTRA = "COUNTERPOINT_DATA"  # a folder whose files extend the shipped ones of the same name
 
 
+# Arabic vowel marks (tashkeel) and the tatweel only dress a word: "قُتل" is "قتل", "حلـب" is
+# "حلب". The lexicons and the gazetteer are written without them.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+
+
+def without_marks(text: str) -> tuple[str, list[int]]:
+    """The text without Arabic vowel marks, and for each of its offsets (its end included)
+    the offset in ``text``: the list is empty when there were none to drop."""
+    if not _ARABIC_MARKS.search(text):
+        return text, []
+    kept = [i for i, ch in enumerate(text) if not _ARABIC_MARKS.match(ch)]
+    return "".join(text[i] for i in kept), [*kept, len(text)]
+
+
+def with_marks(offsets: list[int], position: int) -> int:
+    """A position in a text ``without_marks`` gave, in the text it was given."""
+    return offsets[position] if offsets else position
+
+
 def _paths(name: str) -> list[Path]:
     shipped = Path(str(resources.files("ingest") / "data" / name))
     paths = [shipped]

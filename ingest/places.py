@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from .lexicons import common_words, load_csv, load_toml
+from .lexicons import common_words, load_csv, load_toml, without_marks
 
 FUZZY_CUTOFF = 88.0  # rapidfuzz ratio; "Alepo"/"Aleppo" scores 90.9
 _ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "وب", "ول")
@@ -52,8 +52,8 @@ def _bare(name: str) -> str:
 
 def _key(name: str) -> str:
     # Turkish "İ" case-folds to "i" and a combining dot: drop the dot so "İdlib" is "idlib".
-    return re.sub(r"[\s\u00a0]+", " ", name.replace("’", "'")).strip().casefold() \
-        .replace("\u0307", "")
+    return re.sub(r"[\s\u00a0]+", " ", without_marks(name.replace("’", "'"))[0]).strip() \
+        .casefold().replace("\u0307", "")
 
 
 def _useful_alias(alias: str) -> bool:
@@ -78,6 +78,8 @@ class Gazetteer:
     institutions: tuple[str, ...]  # "embassy", "Büyükelçi": a country's mission, not the country
     direction_before: re.Pattern[str]  # "toward Israel": where it was headed, not where it was
     direction_after: re.Pattern[str]  # "İsrail'e doğru"
+    topic_before: re.Pattern[str]  # "protested in London against the war in Gaza"
+    topic_after: re.Pattern[str]  # "Gazze'ye destek için"
 
 
 def _base(name: str) -> str:
@@ -194,11 +196,28 @@ def gazetteer() -> Gazetteer:
                      tuple(w.casefold() for w in lexicon["institutions"]),
                      re.compile(rf"(?<!\w)(?i:{before})(?:\s+[a-zß-öø-ÿа-яёіїєґ'’-]+){{0,3}}"
                                 r"\s*$"),
-                     re.compile(rf"^[\w'’]*\s+(?i:{after})(?!\w)"))
+                     re.compile(rf"^[\w'’]*\s+(?i:{after})(?!\w)"),
+                     re.compile(rf"(?<!\w)(?i:{_alternatives(lexicon['topics_before'])})(?!\w)"),
+                     re.compile(rf"^[\w'’]*\s+(?i:{_alternatives(lexicon['topics_after'])})"
+                                r"(?!\w)"))
 
 
 def _alternatives(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def without_topics(found: list[Found], text: str) -> list[Found]:
+    """A protest's places less those its cause names, once it has a place of its own:
+    "Thousands protested in London against the war in Gaza" was in London."""
+    g = gazetteer()
+    cues = [m.end() for m in g.topic_before.finditer(text)]
+    kept: list[Found] = []
+    for f in found:
+        if kept and (any(kept[0].end <= c <= f.start for c in cues)
+                     or g.topic_after.match(text[f.end:f.end + 40])):
+            continue
+        kept.append(f)
+    return kept
 
 
 def without_directions(found: list[Found], text: str) -> list[Found]:

@@ -80,6 +80,8 @@ class Gazetteer:
     direction_after: re.Pattern[str]  # "İsrail'e doğru"
     topic_before: re.Pattern[str]  # "protested in London against the war in Gaza"
     topic_after: re.Pattern[str]  # "Gazze'ye destek için"
+    given_names: frozenset[str]  # keys of towns that are also first names: "vladimir"
+    modifier: re.Pattern[str]  # "Marshall Islands-flagged": a modifier, not a place
 
 
 def _base(name: str) -> str:
@@ -199,7 +201,10 @@ def gazetteer() -> Gazetteer:
                      re.compile(rf"^[\w'’]*\s+(?i:{after})(?!\w)"),
                      re.compile(rf"(?<!\w)(?i:{_alternatives(lexicon['topics_before'])})(?!\w)"),
                      re.compile(rf"^[\w'’]*\s+(?i:{_alternatives(lexicon['topics_after'])})"
-                                r"(?!\w)"))
+                                r"(?!\w)"),
+                     frozenset(_key(w) for w in lexicon["given_names"]),
+                     re.compile(r"(?:\s+[A-Z][\w'’]*)*-(?:"
+                                rf"{_alternatives(lexicon['modifier_suffixes'])})(?!\w)"))
 
 
 def _alternatives(words: list[str]) -> str:
@@ -243,9 +248,13 @@ class Found:
 
 def _name_part(key: str) -> str:
     """The name in a word with an apostrophe: "Russia's", "Suriye'de" (a Turkish case ending),
-    "l'Iran", "d'Alep" (a French elision)."""
-    if "'" not in key or " " in key:
+    "l'Iran", "d'Alep" (a French elision), "Han Yunus'ta" (the ending on a name's last word)."""
+    if "'" not in key:
         return key
+    if " " in key:
+        first, _, last = key.rpartition(" ")
+        name = last.partition("'")[0]
+        return f"{first} {name}" if "'" in last and name not in ("l", "d", "qu") else key
     head, _, tail = key.partition("'")
     return tail if head in ("l", "d", "qu") else head
 
@@ -373,6 +382,13 @@ def find(text: str, language: str = "") -> list[Found]:
             hit = _fuzzy(g, tokens[i].group(0), tokens[i].start())
         if hit is not None and " " not in hit.text and _surname(text, hit.start, language):
             i += 1  # "Pentagon spokesman Capt. Jeff Davis": a person, not Davis, California
+            continue
+        if hit is not None and (g.modifier.match(text, hit.end) or (
+                _key(hit.text) in g.given_names and i + 1 < len(tokens)
+                and tokens[i + 1].group(0)[:1].isupper()
+                and text[hit.end:tokens[i + 1].start()].isspace())):
+            # "Marshall Islands-flagged", "US-led": a modifier; "Володимир Зеленський": a name
+            i += 1
             continue
         if hit is not None and _mission(g, tokens, i, hit):
             i += 1  # "the embassy of Israel", "İsrail Büyükelçiliği": a mission, not a place

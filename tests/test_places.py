@@ -37,6 +37,15 @@ def _names(text: str, language: str = "en") -> list[str]:
     ("Дрон атаковал танкер в Черном море у Одессы.", "ru", ["Black Sea", "Odesa"]),
     ("هاجم الحوثيون سفينة في البحر الأحمر", "ar", ["Red Sea"]),
     ("Kızıldeniz'de bir gemiye saldırı düzenlendi.", "tr", ["Red Sea"]),
+    # A hyphenated modifier and a first name are not places.
+    ("Missiles hit a Marshall Islands-flagged bulk carrier in the Red Sea.", "en", ["Red Sea"]),
+    ("The US-led coalition struck Raqqa.", "en", ["Raqqa"]),
+    ("Херсон обстріляли, повідомив президент Володимир Зеленський.", "uk", ["Kherson"]),
+    ("Президент Владимир Путин заявил, что ВСУ обстреляли Белгород.", "ru", ["Belgorod"]),
+    ("Drones struck Vladimir, Russia, overnight.", "en", ["Vladimir", "Russia"]),
+    # A bare "Congo" in the news of war is the Democratic Republic's.
+    ("Vingt civils ont été tués dimanche dans l'est du Congo.", "fr", ["DR Congo"]),
+    ("Congo-Brazzaville held elections.", "en", ["Republic of the Congo"]),
 ])
 def test_places_found_and_words_left_alone(text: str, language: str,
                                            expected: list[str]) -> None:

@@ -1,7 +1,9 @@
 """Ingest speed on FA-KES: ms per article for the whole pipeline, beside the naive baseline of
-`dateparser.search_dates(text, languages=["en"])` over each article, in the same run.
+`dateparser.search_dates(text, languages=["en"])` over each article, in the same run. With
+--long, the events of one long article (FA-KES's texts run together) against a tenth of it:
+time should grow with length, not with its square (a 870 KB text had taken 137 s).
 
-    .venv/bin/python bench/ingest.py [--workers 2] [--limit N]
+    .venv/bin/python bench/ingest.py [--workers 2] [--limit N] [--long]
 """
 
 from __future__ import annotations
@@ -48,11 +50,39 @@ def pipeline(workers: int, limit: int) -> tuple[int, float]:
         return summary.articles_read, time.perf_counter() - start
 
 
+def long_article(size: int) -> tuple[int, float]:
+    """Seconds to build and extract one article of about ``size`` characters."""
+    from ingest import Hints, build_article
+    from ingest.events import extract
+    from ingest.formats import RawDocument
+
+    csv.field_size_limit(10**8)
+    rows = csv.DictReader(io.StringIO(decode(FAKES.read_bytes()), newline=""))
+    parts: list[str] = []
+    for row in rows:
+        parts.append(row["article_content"])
+        if sum(map(len, parts)) >= size:
+            break
+    text = "\n\n".join(parts)[:size]
+    start = time.perf_counter()
+    extract(build_article(RawDocument("long", "text", text, {"published": "2017-04-07",
+                                                              "language": "en"}), Hints()))
+    return len(text), time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=10**9)
+    parser.add_argument("--long", action="store_true")
     args = parser.parse_args()
+    if args.long:
+        small, t_small = long_article(100_000)
+        large, t_large = long_article(1_000_000)
+        print(f"one article of {small // 1000} KB: {t_small:.1f} s; of {large // 1000} KB: "
+              f"{t_large:.1f} s; time ratio {t_large / t_small:.1f} for a length ratio "
+              f"{large / small:.1f} (linear: about the same; quadratic: its square)")
+        return
     n_pipe, t_pipe = pipeline(args.workers, args.limit)
     n_base, t_base = baseline(args.limit)
     print(f"pipeline ({args.workers} workers): {n_pipe} articles in {t_pipe:.1f} s = "

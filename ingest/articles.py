@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from . import boilerplate, dates, offices, outlets
 from .formats import RawDocument
 from .html import fragment_text, read_page
+from .lexicons import load_toml
 from .models import Article
 
 
@@ -41,6 +42,34 @@ def safe_url(value: str | None) -> str | None:
 
 
 SITE_NAME_WORDS = 4  # a longer site or channel name gives way to the domain for the slug
+
+
+_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}", re.IGNORECASE)
+_LANGUAGES = load_toml("languages.toml")
+_ALIASES: dict[str, str] = _LANGUAGES["aliases"]
+_SCRIPT_RANGES = {"cyrillic": ("\u0400", "\u04ff"), "arabic": ("\u0600", "\u06ff")}
+
+
+def normalise_language(value: str | None) -> str | None:
+    """An ISO 639-1 code for a language as inputs give it ("en-US", "EN", "ua", "English",
+    "rus"), or None when it names none."""
+    key = (value or "").strip().casefold()
+    base = re.split(r"[-_]", key)[0]
+    key = _ALIASES.get(key) or _ALIASES.get(base) or base
+    return key if len(key) == 2 and key.isalpha() and key.isascii() else None
+
+
+def _script_contradicts(text: str, language: str) -> bool:
+    """Whether most letters of the text are in a script the language is not written in."""
+    letters = [c for c in text[:3000] if c.isalpha()]
+    if len(letters) < 20:
+        return False
+    for script, (low, high) in _SCRIPT_RANGES.items():
+        share = sum(low <= c <= high for c in letters) / len(letters)
+        written_in = language in _LANGUAGES["scripts"][script]
+        if (share > 0.5) != written_in and (share > 0.5 or share < 0.05):
+            return True
+    return False
 
 
 def detect_language(text: str) -> str | None:
@@ -129,6 +158,9 @@ def _strip_repeated_title(text: str, title: str) -> str:
             if char.isalnum():
                 return text  # the headline's words run on: not a repeated title
             remainder = text[i:].lstrip(" .:-–—\n\"'”")
+            if remainder[:1].islower() and not any(c in text[i:len(text) - len(remainder)]
+                                                   for c in ".:-–—\n"):
+                return text  # "Gaza health officials said": the sentence, not the headline
             return remainder or text
         if char.isalnum():
             if char.casefold() != wanted[matched]:
@@ -145,19 +177,21 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
     author: str | None = fields.get("author")
     site_name: str | None = fields.get("outlet")
     url = safe_url(fields.get("url"))
-    language = fields.get("language", "")[:2].lower() or None
+    language = normalise_language(fields.get("language"))
     published_value = fields.get("published")
     cue_text: list[str] = []
 
     if doc.kind == "html":
         page = read_page(doc.content)
-        text = page.text
+        # A page with no line of prose (a menu, an empty app shell) holds no article.
+        text = page.text if any(boilerplate.is_sentence_line(line)
+                                for line in page.text.splitlines()) else ""
         captions = page.captions
         title = title or page.title
         author = author or page.author
         site_name = site_name or page.site_name
         url = url or safe_url(page.url)
-        language = language or page.language
+        language = language or normalise_language(page.language)
         published_value = published_value or page.published
         cue_text = []
     else:
@@ -170,7 +204,9 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
         datelines = cleaned.datelines
         cue_text = cleaned.dropped
 
-    language = language or hints.language or detect_language(text) or "en"
+    if language and _script_contradicts(text, language):
+        language = None  # lang="en" on a page in Cyrillic: the text says which
+    language = language or normalise_language(hints.language) or detect_language(text) or "en"
 
     # Outlet: the input's own metadata or URL, else the hint, else cues in the text.
     outlet = outlets.by_name(site_name) if site_name else None
@@ -183,8 +219,11 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
     if slug is None and site_name and outlets.slugify(site_name) and not (
             url and len(site_name.split()) > SITE_NAME_WORDS):
         # A long channel title ("RSS Feed do Site Inovação Tecnológica") names no outlet as
-        # well as its domain does.
+        # well as its domain does; a site named by its domain ("tagesschau.de") is slugged as
+        # its domain is, so that its pages and its feed are one outlet.
         slug, name = outlets.slugify(site_name), site_name
+        if _DOMAIN.fullmatch(site_name.strip()):
+            slug = outlets.domain_slug(f"https://{site_name.strip()}") or slug
     if slug is None and hints.outlet:
         hinted = outlets.by_name(hints.outlet)
         slug = hinted.slug if hinted else outlets.slugify(hints.outlet) or None
@@ -248,8 +287,10 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
     if title:
         title = strip_site_suffix(re.sub(r"\s+", " ", title).strip(), outlet, name)
         text = _strip_repeated_title(text, title)
-    if not text.strip() and title:
-        text = title  # an article that is only its headline is still an article
+    if not text.strip() and title and doc.kind != "html":
+        # A feed item or a row that is only its headline is still an article; a page with no
+        # prose (a menu, an app shell) is none.
+        text = title
     return Article(
         source=doc.source, text=text.strip(), url=url, outlet=slug, outlet_name=name,
         title=title or None, author=_person(author),

@@ -45,8 +45,13 @@ def display(name: str) -> str:
 def registry_names(names: Iterable[str]) -> frozenset[str]:
     """Claimed sources as the actor registry names them (with any "ABBR: " prefix) besides as
     claimed, so that an event can leave its sources out of its actors."""
-    by_display = {display(name): name for name in actors.registry()}
+    by_display = _by_display()
     return frozenset(n for name in names for n in (name, by_display.get(name, name)))
+
+
+@cache
+def _by_display() -> dict[str, str]:
+    return {display(name): name for name in actors.registry()}
 
 
 class _Words(Generic[V]):

@@ -16,8 +16,11 @@ from .store import Store, StoreLockedError, default_store_path
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
-def _store(value: str | None) -> Store:
-    return Store(value) if value else Store(default_store_path())
+def _store(value: str | None, must_exist: bool = False) -> Store:
+    path = Path(value) if value else default_store_path()
+    if must_exist and not path.is_dir():
+        raise SystemExit(f"{path}: no store there (counterpoint ingest makes one)")
+    return Store(path)
 
 
 def _parse_map(value: str | None) -> dict[str, str]:
@@ -47,11 +50,14 @@ def _parse_day(value: str | None, option: str) -> date | None:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from .articles import Hints
+    from .articles import Hints, normalise_language
     from .pipeline import Summary, ingest
 
+    language = normalise_language(args.lang) if args.lang else None
+    if args.lang and language is None:
+        raise SystemExit(f"--lang: expected a language code such as en or uk, got {args.lang!r}")
     hints = Hints(outlet=args.outlet, published=_parse_day(args.published, "--published"),
-                  language=args.lang)
+                  language=language)
     store = _store(args.store)
 
     def report(message: str) -> None:
@@ -101,7 +107,8 @@ def run_export(args: argparse.Namespace) -> int:
     from .exports import query, write
 
     outlets = [o.strip() for value in args.outlet or [] for o in value.split(",") if o.strip()]
-    records = query(_store(args.store), args.table, outlets, args.since, args.until)
+    records = query(_store(args.store, must_exist=True), args.table, outlets, args.since,
+                    args.until)
     if args.output:
         with open(args.output, "wb") as out:
             write(records, args.table, args.format, out)
@@ -226,7 +233,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except OSError as exc:  # a store that cannot be made, an output that cannot be written
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -568,9 +568,25 @@ def numeric_order(values: Iterable[str]) -> str | None:
     return seen.pop() if len(seen) == 1 else None
 
 
+# Dates that stand for "no date" in page metadata and exports: the Unix epoch, Go's zero time
+# ("0001-01-01") and other out-of-range years are no publication dates.
+PLACEHOLDER_DATES = frozenset({date(1970, 1, 1), date(1900, 1, 1)})
+FIRST_YEAR = 1900
+
+
 def parse_date(value: str, language: str | None = None, day_first: bool = True) -> date | None:
     """A full calendar date written in any common way ("Fri Apr 29 2016", "07.04.2017, 14:52",
-    "2017-04-07T09:00:00Z", "4/5/17"); None when a day, month or year is missing."""
+    "2017-04-07T09:00:00Z", "4/5/17"); None when a day, month or year is missing, when it is
+    relative ("yesterday", "3 hours ago": relative to nothing known), or a placeholder
+    (1970-01-01, 0001-01-01, a year after next)."""
+    found = _parse_date(value, language, day_first)
+    if found is None or found in PLACEHOLDER_DATES \
+            or not FIRST_YEAR <= found.year <= date.today().year + 1:
+        return None
+    return found
+
+
+def _parse_date(value: str, language: str | None, day_first: bool) -> date | None:
     value = value.strip()
     if not value:
         return None
@@ -593,8 +609,9 @@ def parse_date(value: str, language: str | None = None, day_first: bool = True) 
     languages = [language] if language in LANGUAGES else None
     if languages and language != "en":
         languages.append("en")
-    parsed = dateparser.parse(value[:80], languages=languages,
-                              settings=_dateparser_settings(None, day_first))
+    settings = _dateparser_settings(None, day_first)
+    settings["PARSERS"] = ["timestamp", "custom-formats", "absolute-time"]  # nothing relative
+    parsed = dateparser.parse(value[:80], languages=languages, settings=settings)
     return parsed.date() if parsed else None
 
 

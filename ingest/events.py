@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -71,7 +72,8 @@ def extract(article: Article) -> list[Event]:
     """The events an article reports, each traceable to its sentence and offsets."""
     published = date.fromisoformat(article.published) if article.published else None
     language = article.language or "en"
-    all_mentions = dates.find_dates(article.text, published, language)
+    all_mentions = sorted(dates.find_dates(article.text, published, language),
+                          key=lambda m: m.start)
     mentions = [m for m in all_mentions if not m.duration]
     # A name that is an actor's ("the Azov regiment", «Азов») is not a place there.
     named_actors = actors.find(article.text)
@@ -80,10 +82,15 @@ def extract(article: Article) -> list[Event]:
     # it is, not where the event was.
     owners = [(o.start(), m.start) for m in named_actors
               if (o := _OWNER.search(article.text, max(0, m.start - 40), m.start))]
+    actor_spans, owner_spans = _Spans(taken), _Spans(owners)
     named_places = [f for f in places.find(article.text, language)
-                    if not any(s < f.end and f.start < e for s, e in taken)
-                    and not (any(s <= f.start and f.end <= e for s, e in owners)
+                    if not actor_spans.overlap(f.start, f.end)
+                    and not (owner_spans.cover(f.start, f.end)
                              and all(c.kind == "country" for c in f.candidates))]
+    # Indexed by where they start: a long text's every sentence had rescanned them all.
+    mention_starts = [m.start for m in mentions]
+    all_starts = [m.start for m in all_mentions]
+    place_starts = [f.start for f in named_places]
     # The countries the article is about, from its unambiguous places and its actors' states
     # ("Syrian government forces"): an unknown "Damascus" is then the Syrian one.
     context = places.countries(named_places) + Counter(
@@ -93,7 +100,8 @@ def extract(article: Article) -> list[Event]:
     previous_paragraph = -1
     split = list(sentences.split(article.text))
     lead = _lead(split)
-    asides: set[int] = set()
+    story: list[Event] = []  # the events that are not asides
+    located: list[Event] = []  # the events with places
     for sentence in _lead_first(split, lead):
         typed = classify(sentence.text, language)
         if typed is None:
@@ -102,12 +110,14 @@ def extract(article: Article) -> list[Event]:
             if denying is not None:
                 events.append(denying)
             continue
-        own = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        own = mentions[bisect_left(mention_starts, sentence.start):
+                       bisect_left(mention_starts, sentence.end)]
+        dated = all_mentions[bisect_left(all_starts, sentence.start):
+                             bisect_left(all_starts, sentence.end)]
         own = [m for m, caption in zip(own, dates.caption_dates(sentence.text, sentence.start,
                                                                  own, language), strict=True)
                if not caption]
-        if not own and any(m.duration and sentence.start <= m.start < sentence.end
-                           for m in all_mentions):
+        if not own and any(m.duration for m in dated):
             continue  # "more than 320,000 dead since 2011": background, not an event
         event = Event(article_id=article.article_id, outlet=article.outlet,
                       sentence=sentence.text, start=sentence.start, end=sentence.end,
@@ -121,7 +131,8 @@ def extract(article: Article) -> list[Event]:
         # A capital or country that speaks ("Moscow says") is no place of the event.
         speakers = [(s, e) for s, e, _ in claims.claim_spans(sentence.text, language)]
         in_sentence = [replace(f, start=f.start - sentence.start, end=f.end - sentence.start)
-                       for f in named_places if sentence.start <= f.start < sentence.end]
+                       for f in named_places[bisect_left(place_starts, sentence.start):
+                                             bisect_left(place_starts, sentence.end)]]
         in_sentence = places.without_directions([f for f in in_sentence if not any(
             (s, e) == (f.start, f.end)
             or (s <= f.start and f.end <= e and all(c.kind == "country" for c in f.candidates))
@@ -157,8 +168,7 @@ def extract(article: Article) -> list[Event]:
             # A sentence that continues the event before it, or gives another account (or a
             # denial) of an event the article reports, takes its date, and says so; its places
             # may show it goes back to an earlier event, after a sentence of background.
-            source = _returned_to([e for e in events if id(e) not in asides] or events, event,
-                                  events)
+            source = _returned_to(story or events, event, events)
             _inherit(event, source, typed[:2] == _CASUALTIES_ONLY)
         elif sentence.paragraph == lead and not events and published is not None:
             # The lead of a news report with no date tells of the day or so before it was
@@ -168,8 +178,7 @@ def extract(article: Article) -> list[Event]:
             event.date_precision, event.date_basis = "day", "published"
         else:
             continue  # no date of its own and nothing to continue: background, not an event
-        dated_spans = [(m.start - sentence.start, m.end - sentence.start) for m in all_mentions
-                       if sentence.start <= m.start < sentence.end]
+        dated_spans = [(m.start - sentence.start, m.end - sentence.start) for m in dated]
         event.figures = [f.record() for f in
                          figures.find_figures(sentence.text, language, dated_spans)]
         if event.date_inherited and not (event.figures or event.claimed_by or own_places
@@ -184,18 +193,20 @@ def extract(article: Article) -> list[Event]:
             # an earlier event on the same day was, when the sentence dates itself: "the base
             # from which the warplanes took off to carry out Tuesday's attack"), else the
             # article's first place; marked as inherited.
-            placed = [e for e in events if e.locations]
+            placed = located
             if own:
                 placed = [e for e in placed if (e.date, e.date_end) == (event.date, event.date_end)
                           and not e.date_inherited] or placed
             fallback = placed[-1].locations if placed else places.resolve(
                 named_places[:1], article.text, context)
             event.locations = [{**loc, "inherited": True} for loc in fallback]
-        if own and dates.names_event(article.text, first, language) and any(
-                (e.date, e.date_end) == (event.date, event.date_end) for e in events):
-            # "... to carry out Tuesday's attack": an aside on an event told before; the
-            # sentences after it go on with the story, not with the aside.
-            asides.add(id(event))
+        # "... to carry out Tuesday's attack": an aside on an event told before; the sentences
+        # after it go on with the story, not with the aside.
+        if not (own and dates.names_event(article.text, first, language) and any(
+                (e.date, e.date_end) == (event.date, event.date_end) for e in events)):
+            story.append(event)
+        if event.locations:
+            located.append(event)
         events.append(event)
         previous, previous_paragraph = event, sentence.paragraph
     return sorted(events, key=lambda e: e.start)
@@ -203,6 +214,22 @@ def extract(article: Article) -> list[Event]:
 
 _PROSE_END = re.compile(r"[.!?؟…。][\"”»’'\)]*\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-–—•*·▪►]\s")
+
+
+class _Spans:
+    """Spans that do not overlap each other, sorted, for asking about another in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+
+    def overlap(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        return i >= 0 and self.spans[i][1] > start
+
+    def cover(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.spans[i][1] >= end
 
 
 def _lead(split: list[sentences.Sentence]) -> int:

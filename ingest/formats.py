@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import charset_normalizer
 import ftfy
@@ -47,6 +48,10 @@ ARTICLE_LISTS = frozenset({"articles", "items", "data", "results", "documents", 
 
 class InputError(ValueError):
     """An input that cannot be read; the message is the one-line reason."""
+
+
+_TAG = re.compile(r"<[^>]+>")
+_FEED_END = re.compile(rb"</(?:\w+:)?(?:rss|feed|RDF)>\s*$")
 
 
 class PartialInput(InputError):
@@ -187,6 +192,8 @@ def detect(text: str, name: str = "", mapping: Mapping[str, str] | None = None) 
         first = head.splitlines()[0].strip()
         if head.startswith("[") and _parses_json(text):
             return "json"
+        if first.startswith("{") and _holds_articles(first):
+            return "json"  # a minified API dump: {"status": "ok", "articles": [...]} on one line
         if first.startswith("{") and _parses_json(first):
             return "jsonl"
         if head.startswith("{") and _parses_json(text):
@@ -216,6 +223,16 @@ def _json_stream(text: str) -> list[Any]:
         except ValueError:
             return []
         values.append(value)
+
+
+def _holds_articles(line: str) -> bool:
+    """Whether a line is one JSON object holding a list of articles under a known key."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and any(
+        k.lower() in ARTICLE_LISTS and isinstance(v, list) for k, v in value.items())
 
 
 def _parses_json(text: str) -> bool:
@@ -296,8 +313,31 @@ def resolve_columns(columns: list[str], mapping: Mapping[str, str]) -> dict[str,
     return chosen
 
 
+class _LeftOut:
+    """The rows or lines of a table left out, by reason, to name in one line."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str, str], list[int]] = {}
+
+    def add(self, unit: str, reason: tuple[str, str], number: int) -> None:
+        """``reason`` said of one and of several: ("holds no text", "hold no text")."""
+        self.found.setdefault((unit, *reason), []).append(number)
+
+    def check(self, documents: list[RawDocument]) -> list[RawDocument]:
+        """The documents, or PartialInput naming what was left out beside them."""
+        if not self.found or not documents:
+            return documents
+        parts = []
+        for (unit, one, several), numbers in self.found.items():
+            shown = ", ".join(map(str, numbers[:5])) + (" ..." if len(numbers) > 5 else "")
+            parts.append(f"{unit} {shown} {one}" if len(numbers) == 1
+                         else f"{unit}s {shown} {several}")
+        raise PartialInput(f"{'; '.join(parts)}, left out; {len(documents)} articles read",
+                           documents)
+
+
 def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: list[str],
-                     mapping: Mapping[str, str]) -> Iterator[RawDocument]:
+                     mapping: Mapping[str, str], left_out: _LeftOut) -> Iterator[RawDocument]:
     chosen = resolve_columns(columns, mapping)
     # A column of numeric dates is written one way throughout: "4/17/17" in it says that
     # "4/5/17" is 5 April, not 4 May.
@@ -305,9 +345,15 @@ def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: li
     order = dates.numeric_order(str(row.get(chosen["published"]) or "") for row in head) \
         if "published" in chosen else None
     for number, row in enumerate(itertools.chain(head, rows), start=1):
+        if row.get(None):  # type: ignore[call-overload]
+            # a stray quote or delimiter: more cells than the header has columns
+            left_out.add("row", ("holds more cells than the header",
+                                "hold more cells than the header"), number)
+            continue
         values = {f: _cell(row.get(col)) for f, col in chosen.items()}
         text = values.pop("text")
         if not text:
+            left_out.add("row", ("holds no text", "hold no text"), number)
             continue
         fields = {k: v for k, v in values.items() if v}
         if order and "published" in fields:
@@ -331,7 +377,9 @@ def _cell(value: Any) -> str:
 
 def _table_start(text: str) -> tuple[str, type[csv.Dialect]]:
     """A table's text from its header on, and its dialect: the delimiter Excel's "sep=;" line
-    names (the line is dropped), else the one sniffed from the header."""
+    names (the line is dropped), else the one sniffed from the header. Blank lines before the
+    header are no header."""
+    text = text.lstrip("\r\n\t ")
     excel = _EXCEL_SEP.match(text)
     if excel:
         text = text[excel.end():]
@@ -341,21 +389,23 @@ def _table_start(text: str) -> tuple[str, type[csv.Dialect]]:
     return text, dialect
 
 
-def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> Iterator[RawDocument]:
+def read_csv(source: str, text: str, mapping: Mapping[str, str]) -> list[RawDocument]:
     csv.field_size_limit(MAX_FIELD)
     text, dialect = _table_start(text)
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = list(reader.fieldnames or [])
+    left_out = _LeftOut()
     try:
-        yield from _table_documents(source, iter(reader), columns, mapping)
+        documents = list(_table_documents(source, iter(reader), columns, mapping, left_out))
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc})") from None
+    return left_out.check(documents)
 
 
 def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool = False
-               ) -> Iterator[RawDocument]:
+               ) -> list[RawDocument]:
     rows: list[dict[str, Any]] = []
-    broken: list[int] = []
+    left_out = _LeftOut()
     if whole:
         data = json.loads(text)
         if isinstance(data, dict):
@@ -375,21 +425,18 @@ def read_jsonl(source: str, text: str, mapping: Mapping[str, str], whole: bool =
             try:
                 value = json.loads(line)
             except ValueError:
-                broken.append(number)
+                left_out.add("line", ("is not valid JSON", "are not valid JSON"), number)
                 continue
             if isinstance(value, dict):
                 rows.append(value)
+            else:
+                left_out.add("line", ("is not a JSON object", "are not JSON objects"), number)
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
-    documents = list(_table_documents(source, iter(rows), columns, mapping))
-    if broken:
-        # The good lines are kept; the broken ones are named.
-        lines = ", ".join(map(str, broken[:5])) + (" ..." if len(broken) > 5 else "")
-        verb = "are" if len(broken) > 1 else "is"
-        raise PartialInput(f"line{'s' if len(broken) > 1 else ''} {lines} {verb} not valid "
-                           f"JSON, left out; {len(documents)} articles read", documents)
-    yield from documents
+    # The good lines are kept; the others are named.
+    return left_out.check(list(_table_documents(source, iter(rows), columns, mapping,
+                                                left_out)))
 
 
 def _feed_text(value: Any) -> str:
@@ -409,13 +456,23 @@ def check_markup(text: str) -> None:
         raise InputError(f"a field over {MAX_TEXT_NODE // 2**20} MB (huge field) refused")
 
 
-def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
+def read_feed(source: str, data: bytes) -> list[RawDocument]:
+    """The items of a feed. One cut short (a broken download) gives the items before the cut
+    and says so (PartialInput): the item at the cut may have lost its text."""
     import feedparser  # imported lazily: only feeds need it
 
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = parsed.get("bozo_exception")
         raise InputError(f"feed without items{f' ({reason})' if reason else ''}")
+    documents = list(_feed_items(source, parsed))
+    if not _FEED_END.search(data[-400:]):
+        raise PartialInput(f"feed ends early (no closing tag); {len(documents)} items read, "
+                           "the last may be incomplete", documents)
+    return documents
+
+
+def _feed_items(source: str, parsed: Any) -> Iterator[RawDocument]:
     channel = parsed.feed
     outlet = _feed_text(channel.get("title"))
     channel_link = _feed_text(channel.get("link"))
@@ -429,11 +486,16 @@ def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
             body = summary
         if not body and not _feed_text(entry.get("title")):
             continue  # nothing at all; a headline alone is still an article
+        link = _feed_text(entry.get("link"))
+        author = (entry.get("author_detail") or {}).get("name") or entry.get("author")
         fields = {
-            # A title in CDATA keeps its entities ("Strikes &amp; shelling"); it is plain text.
-            "title": html.unescape(_feed_text(entry.get("title"))),
-            "url": _feed_text(entry.get("link")),
-            "author": _feed_text(entry.get("author")),
+            # A title in CDATA keeps its entities ("Strikes &amp; shelling"), and some keep
+            # markup ("Bombardements <em>russes</em>"): it is plain text.
+            "title": _TAG.sub("", html.unescape(_feed_text(entry.get("title")))),
+            # "/news/strike": relative to the channel's site
+            "url": urljoin(channel_link, link) if link and channel_link else link,
+            # "editor@site.com (Olena Goncharova)": the name
+            "author": _feed_text(author),
             "outlet": outlet,
             "outlet_url": channel_link,
             "language": _feed_text(channel.get("language")),
@@ -441,6 +503,8 @@ def read_feed(source: str, data: bytes) -> Iterator[RawDocument]:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         if stamp:
             fields["published"] = f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"
+        else:  # "13.05.2024 10:00", which feedparser does not read: ours may
+            fields["published"] = _feed_text(entry.get("published") or entry.get("updated"))
         yield RawDocument(f"{source}#{number}", "feed", body,
                           {k: v for k, v in fields.items() if v}, content_is_html=True)
 
@@ -455,10 +519,10 @@ def read_file(path: Path, source: str, mapping: Mapping[str, str] | None = None
     if kind in ("feed", "html"):
         check_markup(text)
     if kind == "feed":
-        return list(read_feed(source, data))
+        return read_feed(source, data)
     if kind in ("csv", "jsonl", "json"):
-        rows = list(read_csv(source, text, mapping) if kind == "csv"
-                    else read_jsonl(source, text, mapping, whole=kind == "json"))
+        rows = read_csv(source, text, mapping) if kind == "csv" \
+            else read_jsonl(source, text, mapping, whole=kind == "json")
         if not rows:
             raise InputError("a table with no row that holds a text")
         return rows

@@ -58,7 +58,13 @@ def process_documents(documents: list[RawDocument], hints: Hints) -> ChunkResult
             result.errors.append(f"{doc.source}: no article text found")
             continue
         result.articles.append(article.record())
-        result.events.extend(e.record() for e in event_extraction.extract(article))
+        try:
+            found = event_extraction.extract(article)
+        except Exception as exc:  # kept without events, and said: the run goes on
+            result.errors.append(f"{doc.source}: events could not be extracted "
+                                 f"({type(exc).__name__}: {exc})")
+            continue
+        result.events.extend(e.record() for e in found)
     return result
 
 

@@ -135,3 +135,17 @@ def test_an_unknown_map_field_is_refused(tmp_path: Path) -> None:
     result = run("ingest", str(tmp_path), "--store", str(tmp_path / "s"), "--map",
                  "headline=title_col")
     assert result.returncode != 0 and "unknown field 'headline'" in result.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["ingest", "{seed}", "--lang", "klingon"], "--lang: expected a language code"),
+    (["export", "events", "--store", "{tmp}/none"], "no store there"),
+    (["ingest", "{seed}", "--store", "{tmp}/afile"], "error: "),
+])
+def test_bad_options_and_stores_get_one_line(tmp_path: Path, args: list[str],
+                                             message: str) -> None:
+    (tmp_path / "afile").write_text("x")
+    given = [a.format(seed=SEED, tmp=tmp_path) for a in args]
+    result = run(*given)
+    assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

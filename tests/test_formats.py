@@ -163,6 +163,108 @@ def test_truncated_html_keeps_what_is_there(tmp_path: Path) -> None:
     assert errors == [] and added == 2
 
 
+@pytest.mark.parametrize("name,content", [
+    # Go's zero time in JSON-LD (real on Gannett pages): the URL's date is used instead.
+    ("zero.html", b'<html lang="en"><head><title>Strike on Kharkiv</title>'
+     b'<link rel="canonical" href="https://example.com/2024/05/15/strike">'
+     b'<script type="application/ld+json">{"@type":"NewsArticle","headline":"Strike on '
+     b'Kharkiv","datePublished":"0001-01-01T00:00:00Z"}</script></head><body><article><p>'
+     b"Russian forces struck an energy facility in the Kharkiv region on Tuesday night, "
+     b"killing two workers and injuring five others, the governor said.</p></article></body>"
+     b"</html>"),
+    ("far.csv", b'title,text,published\nB,"Israeli strikes killed 12 people in Rafah on 3 '
+     b'January, the Gaza health ministry said on Friday.",9999-12-31\n'),
+    ("relative.csv", b"title,text,published\nB,Shelling killed two people in Kharkiv on "
+     b"Tuesday.,yesterday\n"),
+])
+def test_a_placeholder_or_relative_publication_date_is_no_date(tmp_path: Path, name: str,
+                                                                content: bytes) -> None:
+    from ingest import Store
+
+    errors, added = _ingest_one(tmp_path, name, content)
+    assert errors == [] and added == 2
+    published = {a["source"].rsplit("/", 1)[-1].split("#")[0]: a["published"]
+                 for a in Store(tmp_path / "store").records("articles")}
+    assert published[name] == ("2024-05-15" if name == "zero.html" else None)
+
+
+@pytest.mark.parametrize("name,content", [
+    # A minified API dump: one object, on one line, holding the article list.
+    ("newsapi.json", b'{"status": "ok", "articles": [{"title": "Strikes in Rafah", "content": '
+     b'"Israeli air strikes killed 12 people in Rafah on Tuesday."}]}\n'),
+    ("blank_first.csv",
+     b'\n\ntitle,text\nA,"Russian forces shelled Sumy on Monday, killing two."\n'),
+])
+def test_tables_as_exported(tmp_path: Path, name: str, content: bytes) -> None:
+    errors, added = _ingest_one(tmp_path, name, content)
+    assert errors == [] and added == 2
+
+
+def test_a_title_is_cut_from_the_text_only_where_it_stands_as_one() -> None:
+    from ingest.articles import _strip_repeated_title
+
+    text = "Gaza health officials said Israeli strikes killed 12 people in Rafah."
+    assert _strip_repeated_title(text, "Gaza") == text  # the sentence's own first word
+    assert _strip_repeated_title("Strikes kill 12\nAir strikes killed 12.", "Strikes kill 12") \
+        == "Air strikes killed 12."
+    # Run into the text, as in many dumps: the story begins after it.
+    assert _strip_repeated_title("Strikes kill 12 BEIRUT (Reuters) - Air strikes killed 12.",
+                                 "Strikes kill 12") == "BEIRUT (Reuters) - Air strikes killed 12."
+
+
+FEED = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv Independent</title>'
+        "<link>https://kyivindependent.com/</link>"
+        "<item><title>Russian missiles hit Kharkiv &amp;lt;b&amp;gt;5 killed&amp;lt;/b&amp;gt;"
+        "</title><link>/news/kharkiv</link><pubDate>13.05.2024 10:00</pubDate>"
+        "<author>editor@kyivindependent.com (Olena Goncharova)</author>"
+        "<description>Russian missiles hit Kharkiv on Monday, killing five people.</description>"
+        "</item><item><title>Second</title><link>https://kyivindependent.com/2</link>"
+        "<description>Drones struck Odesa on Sunday, the governor said.</description></item>"
+        "</channel></rss>")
+
+
+def test_feed_items_as_feeds_write_them(tmp_path: Path) -> None:
+    path = tmp_path / "f.xml"
+    path.write_text(FEED, encoding="utf-8")
+    first = read_file(path, "f.xml")[0].fields
+    assert first["title"] == "Russian missiles hit Kharkiv 5 killed"
+    assert first["url"] == "https://kyivindependent.com/news/kharkiv"
+    assert first["author"] == "Olena Goncharova"
+    assert first["published"] == "13.05.2024 10:00"  # read by parse_date in build_article
+
+
+def test_a_feed_cut_short_is_named_and_its_items_kept(tmp_path: Path) -> None:
+    cut = FEED[:FEED.index("Drones struck")]
+    errors, added = _ingest_one(tmp_path, "cut.xml", cut.encode())
+    assert len(errors) == 1 and "cut.xml" in errors[0] and "feed ends early" in errors[0]
+    assert added == 3  # both items (the second headline-only) and the good file
+
+
+def test_a_page_with_no_prose_is_no_article(tmp_path: Path) -> None:
+    page = (b'<html lang="en"><head><title>Nothing here</title></head><body><nav><ul><li>'
+            b'<a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav><main>'
+            b'<div id="app"></div></main></body></html>')
+    errors, added = _ingest_one(tmp_path, "shell.html", page)
+    assert len(errors) == 1 and "shell.html: no article text found" in errors[0]
+    assert added == 1
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("ragged.csv", b'id,title,text,published\n1,A,"Shelling killed two in Sumy on '
+     b'Monday.",2024-05-13\n2,B,Drones hit Odesa on Sunday, the governor said.,2024-05-13\n',
+     "row 2 holds more cells"),
+    ("nulls.json", b'[{"title": "Null text", "content": null}, '
+     b'{"title": "B", "content": "Drones hit Odesa on Sunday."}]', "row 1 holds no text"),
+    ("lists.jsonl", b'{"text": "Drones hit Odesa on Sunday."}\n["not", "an", "object"]\n',
+     "line 2 is not a JSON object"),
+])
+def test_rows_left_out_are_named(tmp_path: Path, name: str, content: bytes,
+                                 reason: str) -> None:
+    errors, added = _ingest_one(tmp_path, name, content)
+    assert len(errors) == 1 and name in errors[0] and reason in errors[0], errors
+    assert added == 2  # the good row and the good file beside
+
+
 def test_a_broken_jsonl_line_is_named_and_the_good_ones_kept(tmp_path: Path) -> None:
     content = (b'{"text": "Shelling killed five people in Aleppo on Friday."}\n{"text": broken\n'
                b'{"text": "Air strikes killed seven people in Idlib on Friday."}\n')

@@ -140,6 +140,26 @@ def test_language_detected_offline(text: str, language: str) -> None:
     assert article(text)["language"] == language
 
 
+@pytest.mark.parametrize("declared,text,expected", [
+    ("ua", "Унаслідок удару по вокзалу загинули п'ятдесят людей, повідомила місцева влада.",
+     "uk"),
+    ("EN-us", BODY, "en"),
+    ("English", BODY, "en"),
+    ("klingon", BODY, "en"),  # no language: detected
+    # Declared in a language of another script: the text says which.
+    ("en", "В результате удара по вокзалу погибли пятьдесят человек, сообщили местные власти.",
+     "ru"),
+])
+def test_a_declared_language_is_normalised(declared: str, text: str, expected: str) -> None:
+    assert article(text, language=declared)["language"] == expected
+
+
+def test_a_site_named_by_its_domain_is_the_outlet_its_urls_give() -> None:
+    by_url = article(BODY, url="https://www.example-news.com/world/1")["outlet"]
+    assert by_url == "example-news"
+    assert article(BODY, outlet="www.example-news.com")["outlet"] == by_url
+
+
 def test_only_http_links_are_kept() -> None:
     assert article(BODY, url="javascript:alert(1)")["url"] is None
     assert article(BODY, url="https://tass.com/world/1")["url"] == "https://tass.com/world/1"

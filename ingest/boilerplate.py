@@ -92,15 +92,20 @@ def _article_span(lines: list[str], widget: re.Pattern[str], notice: re.Pattern[
     so comments and teasers after a stretch of share buttons and menus fall outside."""
     best, best_span = 0.0, (0, len(lines) - 1)
     running, start = 0.0, 0
+    after_furniture = False
     for i, line in enumerate(lines):
         if not line:
             continue
-        if _is_furniture(line, widget, notice):
-            value = -FURNITURE_COST
+        furniture = _is_furniture(line, widget, notice)
+        if furniture:
+            # A block of furniture costs once: an ad and a newsletter line mid-story are one
+            # interruption, not two.
+            value = 0.0 if after_furniture else -FURNITURE_COST
         elif is_sentence_line(line):
             value = float(_words(line))
         else:
             value = -(LINE_COST + _words(line))
+        after_furniture = furniture
         if running <= 0:
             running, start = 0.0, i
         running += value

@@ -500,11 +500,13 @@ def _feed_items(source: str, parsed: Any) -> Iterator[RawDocument]:
             "outlet_url": channel_link,
             "language": _feed_text(channel.get("language")),
         }
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        # dict.get: feedparser's own get maps a missing "updated" to "published", and warns
+        stamp = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         if stamp:
             fields["published"] = f"{stamp.tm_year:04d}-{stamp.tm_mon:02d}-{stamp.tm_mday:02d}"
         else:  # "13.05.2024 10:00", which feedparser does not read: ours may
-            fields["published"] = _feed_text(entry.get("published") or entry.get("updated"))
+            fields["published"] = _feed_text(dict.get(entry, "published")
+                                             or dict.get(entry, "updated"))
         yield RawDocument(f"{source}#{number}", "feed", body,
                           {k: v for k, v in fields.items() if v}, content_is_html=True)
 

@@ -44,9 +44,11 @@ def registry() -> dict[str, Outlet]:
 
 
 def slugify(name: str) -> str:
-    """Lowercase ascii with hyphens; empty when nothing ascii is left."""
+    """Lowercase ascii with hyphens; empty when nothing ascii is left, or only digits (a
+    date: "РИА Новости, 14.03.2024" is no outlet "14-03-2024")."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return "" if re.fullmatch(r"[\d-]*", slug) else slug
 
 
 @cache
@@ -77,7 +79,14 @@ def by_domain(url_or_host: str) -> Outlet | None:
 
 def by_name(name: str) -> Outlet | None:
     key = name.strip().casefold()
-    return _by_name().get(key) or _by_name().get(slugify(name) or key)
+    found = _by_name().get(key) or _by_name().get(slugify(name) or key)
+    if found is None and _DATED.search(name):
+        # "РИА Новости, 14.03.2024": a page title's suffix that runs on into a date
+        return by_name(_DATED.sub("", name))
+    return found
+
+
+_DATED = re.compile(r"[\s,|–—-]+\d{1,4}[./-]\d{1,2}[./-]\d{1,4}.*$")
 
 
 def domain_slug(url: str) -> str | None:

@@ -722,6 +722,10 @@ def test_a_german_ordinal_day_does_not_end_the_sentence() -> None:
      "адміністрація.", "uk", ["Regional military administration"], False),
     ("Удар по Одесі, повідомив голова Одеської ОВА Олег Кіпер.", "uk", ["Олег Кіпер"], False),
     ("Israels Armee bestreitet, das Krankenhaus beschossen zu haben.", "de", [], True),
+    ("In Idlib wurden zwölf Zivilisten getötet, berichtet die Syrische Beobachtungsstelle für "
+     "Menschenrechte.", "de", ["Syrian Observatory for Human Rights"], False),
+    ("Un pétrolier a été attaqué au large d'Hodeïda, selon l'agence britannique UKMTO.", "fr",
+     ["United Kingdom Maritime Trade Operations"], False),
 ])
 def test_claims_and_denials_from_the_probes(text: str, language: str, expected: list[str],
                                             denies: bool) -> None:

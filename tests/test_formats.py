@@ -391,6 +391,21 @@ def test_agency_credits_and_rights_lines_leave_the_text() -> None:
     assert "Editing by" not in text and "All rights reserved" not in text
 
 
+def test_a_paragraph_after_an_ad_block_mid_story_is_kept() -> None:
+    from ingest.boilerplate import clean
+
+    story = ("Russian strike kills two in Kharkiv\n\nRussian forces struck an energy facility "
+             "in the Kharkiv region on Tuesday night, killing two workers and injuring five "
+             "others, regional governor Oleh Syniehubov said on Wednesday.\n\nThe attack "
+             "involved at least six Shahed drones and two ballistic missiles, the Ukrainian Air "
+             "Force said.\n\nAdvertisement\n\nSubscribe to our newsletter\n\nRussia's defence "
+             "ministry said on Wednesday it had struck \"energy infrastructure used by the "
+             "Ukrainian military\".\n")
+    text = clean(story).text
+    assert text.endswith("used by the Ukrainian military\".")  # the other side's account
+    assert "Advertisement" not in text and "Subscribe" not in text
+
+
 def test_turkish_in_cp1254_is_not_read_as_central_european() -> None:
     text = ("Rus savaş uçakları Palmira yakınında 12 mevziyi vurdu. Rusya Savunma Bakanlığı, "
             "Suriye'de İŞİD'e ait mevzilerin imha edildiğini açıkladı. Saldırıda ağır "

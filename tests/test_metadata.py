@@ -160,6 +160,13 @@ def test_a_site_named_by_its_domain_is_the_outlet_its_urls_give() -> None:
     assert article(BODY, outlet="www.example-news.com")["outlet"] == by_url
 
 
+def test_a_title_suffix_running_into_a_date_names_the_outlet() -> None:
+    page = ("<html><head><title>Обстрел Белгорода - РИА Новости, 14.03.2024</title></head><body>"
+            "<p>Украинские военные обстреляли Белгород в четверг, погибли два человека, "
+            "сообщил губернатор области.</p></body></html>")
+    assert article(page, kind="html")["outlet"] == "ria-novosti"
+
+
 def test_only_http_links_are_kept() -> None:
     assert article(BODY, url="javascript:alert(1)")["url"] is None
     assert article(BODY, url="https://tass.com/world/1")["url"] == "https://tass.com/world/1"

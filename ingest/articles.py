@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import boilerplate, dates, offices, outlets
@@ -45,8 +47,6 @@ SITE_NAME_WORDS = 4  # a longer site or channel name gives way to the domain for
 
 
 _DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}", re.IGNORECASE)
-_LANGUAGES = load_toml("languages.toml")
-_ALIASES: dict[str, str] = _LANGUAGES["aliases"]
 _SCRIPT_RANGES = {"cyrillic": ("\u0400", "\u04ff"), "arabic": ("\u0600", "\u06ff")}
 
 
@@ -55,8 +55,14 @@ def normalise_language(value: str | None) -> str | None:
     "rus"), or None when it names none."""
     key = (value or "").strip().casefold()
     base = re.split(r"[-_]", key)[0]
-    key = _ALIASES.get(key) or _ALIASES.get(base) or base
+    aliases: dict[str, str] = _languages()["aliases"]
+    key = aliases.get(key) or aliases.get(base) or base
     return key if len(key) == 2 and key.isalpha() and key.isascii() else None
+
+
+@cache
+def _languages() -> dict[str, Any]:
+    return load_toml("languages.toml")
 
 
 def _script_contradicts(text: str, language: str) -> bool:
@@ -66,7 +72,7 @@ def _script_contradicts(text: str, language: str) -> bool:
         return False
     for script, (low, high) in _SCRIPT_RANGES.items():
         share = sum(low <= c <= high for c in letters) / len(letters)
-        written_in = language in _LANGUAGES["scripts"][script]
+        written_in = language in _languages()["scripts"][script]
         if (share > 0.5) != written_in and (share > 0.5 or share < 0.05):
             return True
     return False

@@ -67,7 +67,6 @@ def classify(sentence: str, language: str) -> tuple[str, str, int] | None:
     return None
 
 
-
 def extract(article: Article) -> list[Event]:
     """The events an article reports, each traceable to its sentence and offsets."""
     published = date.fromisoformat(article.published) if article.published else None

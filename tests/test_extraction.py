@@ -514,6 +514,8 @@ def test_forces_take_roles(text: str, expected: dict[str, str]) -> None:
     ("Вчора росіяни скинули на Запоріжжя керовані авіабомби.", "uk", "Air/drone strike"),
     ("Eş-Şebab militanları bir askeri üsse saldırdı.", "tr",
      "Shelling/artillery/missile attack"),
+    ("Mogadişu'da cuma günü bir kafeye bombalı saldırı düzenlendi.", "tr",
+     "Remote explosive/landmine/IED"),
 ])
 def test_event_types(text: str, language: str, expected: str) -> None:
     from ingest.events import classify

@@ -25,7 +25,10 @@ class Hints:
     language: str | None = None
 
 
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+# "/2022/04/08/", and "/2024/mar/12/" (The Guardian's month names)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2]|[a-z]{3})[/-](0?[1-9]|[12]\d|3[01])"
+                       r"(?:/|-|$)", re.IGNORECASE)
+_URL_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _PREPOSITION = re.compile(r"^(?:on|in|at|since|from|by|le|am|в|во|у|с|з|في|منذ)\s", re.I)
 _POSTED = re.compile(r"(?:posted|published|updated)\s*$", re.I)
 # "MOSCOW, April 7. /TASS/." or "МОСКВА, 8 апреля. /ТАСС/.": place, year-less date, agency.
@@ -95,7 +98,9 @@ def _person(author: str | None) -> str | None:
     if not author or re.match(r"\s*(?:https?://|www\.)", author):
         return None
     author = re.sub(r"\s*[(<]?[\w.+-]+@[\w-]+\.[\w.-]+[)>]?", "", author).strip(" ,;")
-    return author or None
+    # "(Olena Goncharova)", "Lisa Kaczke; Trevor J Mitchell", "... wire services Published"
+    author = re.sub(r"\s+(?:Published|Updated)$", "", author.strip("()")).strip()
+    return ", ".join(p.strip() for p in author.split(";") if p.strip()) or None
 
 
 def strip_site_suffix(title: str, outlet: outlets.Outlet | None, outlet_name: str | None) -> str:
@@ -275,9 +280,13 @@ def build_article(doc: RawDocument, hints: Hints) -> Article:
             published, basis = lead_date, "text"
     if published is None and url:
         in_url = _URL_DATE.search(urlsplit(url).path)
-        if in_url:
-            published = date(int(in_url.group(1)), int(in_url.group(2)), int(in_url.group(3)))
-            basis = "url"
+        month = in_url.group(2).casefold() if in_url else ""
+        if in_url and (month.isdigit() or month in _URL_MONTHS):
+            number = int(month) if month.isdigit() else _URL_MONTHS.index(month) + 1
+            try:
+                published, basis = date(int(in_url.group(1)), number, int(in_url.group(3))), "url"
+            except ValueError:  # "/2024/02/31/": no such day
+                published = None
     if published is None and hints.published:
         published, basis = hints.published, "given"
     candidates: list[date] = []

@@ -51,6 +51,7 @@ class InputError(ValueError):
 
 
 _TAG = re.compile(r"<[^>]+>")
+_HTML_ENTITY = re.compile(r"&(?:amp|quot|apos|lt|gt|nbsp|#\d{2,5}|#x[0-9a-f]{2,4});", re.IGNORECASE)
 _FEED_END = re.compile(rb"</(?:\w+:)?(?:rss|feed|RDF)>\s*$")
 
 
@@ -141,7 +142,10 @@ def _mostly_utf8(data: bytes) -> bool:
 def _repair(text: str) -> str:
     text = text.replace("\x00", "").replace("\ufeff", "")
     # Quotes stay as written: a sentence must match its source character for character.
-    return str(ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False))
+    # Entities are left for each format's reader: "&quot;" turned into '"' before a CSV or
+    # JSON is parsed breaks its quoting.
+    return str(ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False,
+                             unescape_html=False))
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -350,7 +354,7 @@ def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: li
             left_out.add("row", ("holds more cells than the header",
                                 "hold more cells than the header"), number)
             continue
-        values = {f: _cell(row.get(col)) for f, col in chosen.items()}
+        values = {f: _unescaped(_cell(row.get(col))) for f, col in chosen.items()}
         text = values.pop("text")
         if not text:
             left_out.add("row", ("holds no text", "hold no text"), number)
@@ -363,6 +367,12 @@ def _table_documents(source: str, rows: Iterator[Mapping[str, Any]], columns: li
 
 
 _EXCEL_SEP = re.compile(r"\A\ufeff?sep=(.)\r?\n")  # Excel's first line naming the delimiter
+
+
+def _unescaped(value: str) -> str:
+    """Text with HTML entities ("&quot;", "&amp;") as the characters they stand for, unless
+    it is markup, which its own reader unescapes."""
+    return html.unescape(value) if _HTML_ENTITY.search(value) and "<" not in value else value
 
 
 def _cell(value: Any) -> str:
@@ -530,7 +540,7 @@ def read_file(path: Path, source: str, mapping: Mapping[str, str] | None = None
         return rows
     if kind == "html":
         return [RawDocument(source, "html", text, content_is_html=True)]
-    return [RawDocument(source, "text", text)]
+    return [RawDocument(source, "text", _unescaped(text))]
 
 
 def walk(paths: list[Path]) -> Iterator[Path]:

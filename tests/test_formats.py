@@ -200,6 +200,23 @@ def test_tables_as_exported(tmp_path: Path, name: str, content: bytes) -> None:
     assert errors == [] and added == 2
 
 
+def test_escaped_cells_of_an_export_are_unescaped(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('title,text\nA,"Shelling &amp; air strikes killed two, &quot;officials&quot; '
+                    'said."\n', encoding="utf-8")
+    assert read_file(path, "t.csv")[0].content == \
+        'Shelling & air strikes killed two, "officials" said.'
+
+
+def test_entities_in_a_json_line_do_not_break_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"title": "Strikes &amp; shelling", "text": "The army said &quot;six '
+                    'were killed&quot; in Homs."}\n', encoding="utf-8")
+    (doc,) = read_file(path, "t.jsonl")
+    assert doc.fields["title"] == "Strikes & shelling"
+    assert doc.content == 'The army said "six were killed" in Homs.'
+
+
 def test_a_title_is_cut_from_the_text_only_where_it_stands_as_one() -> None:
     from ingest.articles import _strip_repeated_title
 

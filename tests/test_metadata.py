@@ -160,6 +160,16 @@ def test_a_site_named_by_its_domain_is_the_outlet_its_urls_give() -> None:
     assert article(BODY, outlet="www.example-news.com")["outlet"] == by_url
 
 
+@pytest.mark.parametrize("url,expected", [
+    ("https://www.theguardian.com/world/2024/mar/12/strike", "2024-03-12"),
+    ("https://example.com/2022/04/08/strike", "2022-04-08"),
+    ("https://example.com/2024/02/31/strike", None),  # no such day
+])
+def test_a_date_in_the_url(url: str, expected: str | None) -> None:
+    text = "Shelling killed two people in Kharkiv, the regional governor said."
+    assert article(text, url=url)["published"] == expected
+
+
 def test_a_title_suffix_running_into_a_date_names_the_outlet() -> None:
     page = ("<html><head><title>Обстрел Белгорода - РИА Новости, 14.03.2024</title></head><body>"
             "<p>Украинские военные обстреляли Белгород в четверг, погибли два человека, "
@@ -176,6 +186,9 @@ def test_only_http_links_are_kept() -> None:
     ("https://www.facebook.com/bbcnews", None),
     ("Mark Pilgrim (f8dy@example.com)", "Mark Pilgrim"),
     ("Tom Perry", "Tom Perry"),
+    ("editor@kyivindependent.com (Olena Goncharova)", "Olena Goncharova"),
+    ("Lisa Kaczke; Trevor J Mitchell", "Lisa Kaczke, Trevor J Mitchell"),
+    ("Detroit News wire services Published", "Detroit News wire services"),
 ])
 def test_an_author_is_a_name(given: str, expected: str | None) -> None:
     assert article(BODY, kind="table", author=given)["author"] == expected

@@ -134,7 +134,9 @@ def read_page(markup: str) -> Page:
     doc: dict[str, Any] = {}
     if extracted is not None:
         doc = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
-    text = str(doc.get("text") or "")
+    # Paragraphs separated by a blank line, as in every other input (trafilatura gives one
+    # newline).
+    text = "\n\n".join(line for line in str(doc.get("text") or "").split("\n") if line.strip())
     page = Page(text=text)
     if tree is None:
         return page
@@ -143,8 +145,8 @@ def read_page(markup: str) -> Page:
     page.captions = [c for c in captions if c]
     # trafilatura keeps some captions in the body; they belong apart (their dates are not events).
     if page.captions:
-        page.text = "\n".join(line for line in text.split("\n")
-                              if line.strip() not in set(page.captions))
+        page.text = "\n\n".join(line for line in text.split("\n\n")
+                                if line.strip() not in set(page.captions))
     page.title = _meta(tree, "og:title", "twitter:title") or _ld_name(ld.get("headline")) \
         or doc.get("title")
     page.author = _meta(tree, "author", "article:author") or _ld_name(ld.get("author")) \

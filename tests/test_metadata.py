@@ -170,6 +170,15 @@ def test_a_date_in_the_url(url: str, expected: str | None) -> None:
     assert article(text, url=url)["published"] == expected
 
 
+def test_an_html_page_s_paragraphs_are_separated_by_a_blank_line() -> None:
+    page = ("<html><head><title>Strike</title></head><body><article><p>Russian forces struck an "
+            "energy facility in the Kharkiv region on Tuesday night, the governor said.</p><p>The "
+            "attack involved at least six drones and two ballistic missiles, the air force "
+            "said.</p></article></body></html>")
+    text = str(article(page, kind="html")["text"])
+    assert text.count("\n\n") == 1 and "\n\n\n" not in text
+
+
 def test_a_title_suffix_running_into_a_date_names_the_outlet() -> None:
     page = ("<html><head><title>Обстрел Белгорода - РИА Новости, 14.03.2024</title></head><body>"
             "<p>Украинские военные обстреляли Белгород в четверг, погибли два человека, "

@@ -687,7 +687,8 @@ def _names(text: str, language: str, lexicon: _Lexicon) -> list[_Source]:
             continue  # a place is not a source unless a registry knows it as one
         if len(words) == 1 and run.casefold() in common_words(language):
             continue  # "If confirmed, ...": a capitalised common word is no source
-        if any((m.start, m.end) == (0, len(run)) for m in dates.find_dates(run, None, language)):
+        if len(words) == 1 and any((m.start, m.end) == (0, len(run))
+                                   for m in dates.find_dates(run, None, language)):
             continue  # "Позавчора", "Yesterday": a date opening the sentence
         if run.isupper() and len(run) > 4 and not outlets.by_name(run):
             continue  # "BEIRUT (AP)": a dateline

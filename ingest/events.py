@@ -138,9 +138,9 @@ def extract(article: Article) -> list[Event]:
             for s, e in speakers)], sentence.text)
         if typed[0] == "Protests":
             in_sentence = places.without_topics(in_sentence, sentence.text)
-        event.locations = _without_acting_state(places.specific(places.resolve(
-            _without_dateline(in_sentence, sentence.text), sentence.text, context)),
-            event.actors)
+        event.locations = _without_acting_state(places.specific(places.at_sea(places.resolve(
+            _without_dateline(in_sentence, sentence.text), sentence.text, context),
+            sentence.text)), event.actors)
         own_places = bool(event.locations)
         own_parties = any(a["role"] in ("actor1", "actor2") for a in event.actors)
         continues = previous is not None and sentence.paragraph == previous_paragraph

@@ -16,7 +16,7 @@ import math
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -293,9 +293,9 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
     first = [min(members) for members in linked]
     joins: list[tuple[int, str]] = []
     for account in coarse:
-        votes: Counter[int] = Counter()
-        for name in account.towns:
-            votes = Counter()
+
+        def votes_at(name: str, account: _Account = account) -> Counter[int]:
+            votes: Counter[int] = Counter()
             entries = at_town.get(name, [])
             k = bisect_left(entries, (account.start - reach, "", -1))
             while k < len(entries) and entries[k][0] <= account.end + _SLACK_DAYS:
@@ -303,13 +303,20 @@ def _attach(coarse: list[_Account], linked: list[list[str]], by_id: dict[str, _A
                 k += 1
                 if _linkable(account, by_id[event_id]):
                     votes[index] += 1
-            if votes:
-                break
+            return votes
+
+        votes = _first_town_votes(account.towns, votes_at)
         if votes:
             best = min(votes, key=lambda i: (-votes[i], first[i]))
             joins.append((best, account.event_id))
     for index, event_id in joins:
         linked[index].append(event_id)
+
+
+def _first_town_votes(towns: Iterable[str], votes_at: Callable[[str], Counter[int]]
+                      ) -> Counter[int]:
+    """The votes at the first town, in the order the sentence names them, that has any."""
+    return next((votes for votes in map(votes_at, towns) if votes), Counter())
 
 
 def _attach_yearless(events: Sequence[dict[str, Any]], linked: list[list[str]],
@@ -341,16 +348,18 @@ def _yearless_joins(yearless: list[tuple[_Account, tuple[int, int]]], linked: li
                 at_town[name].append((event_id, index))
     joins: list[tuple[int, str]] = []
     for account, month_day in yearless:
-        votes: Counter[int] = Counter()
-        for name in account.towns:
-            votes = Counter()
+
+        def votes_at(name: str, account: _Account = account,
+                     month_day: tuple[int, int] = month_day) -> Counter[int]:
+            votes: Counter[int] = Counter()
             for event_id, index in at_town.get(name, []):
                 other = by_id[event_id]
                 dated = _in_year(account, month_day, date.fromordinal(other.start).year)
                 if dated is not None and _linkable(dated, other):
                     votes[index] += 1
-            if votes:
-                break
+            return votes
+
+        votes = _first_town_votes(account.towns, votes_at)
         if votes:
             joins.append((min(votes, key=lambda i: (-votes[i], first[i])), account.event_id))
     return joins

@@ -82,6 +82,7 @@ class Gazetteer:
     topic_after: re.Pattern[str]  # "Gazze'ye destek için"
     given_names: frozenset[str]  # keys of towns that are also first names: "vladimir"
     modifier: re.Pattern[str]  # "Marshall Islands-flagged": a modifier, not a place
+    vessel: re.Pattern[str]  # "ship", "судн", "سفينة": a sentence that tells of one at sea
 
 
 def _base(name: str) -> str:
@@ -204,7 +205,9 @@ def gazetteer() -> Gazetteer:
                                 r"(?!\w)"),
                      frozenset(_key(w) for w in lexicon["given_names"]),
                      re.compile(r"(?:\s+[A-Z][\w'’]*)*-(?:"
-                                rf"{_alternatives(lexicon['modifier_suffixes'])})(?!\w)"))
+                                rf"{_alternatives(lexicon['modifier_suffixes'])})(?!\w)"),
+                     re.compile(rf"(?<!\w)(?:[وبل]?(?:ال)?)(?:{_alternatives(lexicon['vessels'])})",
+                                re.IGNORECASE))
 
 
 def _alternatives(words: list[str]) -> str:
@@ -485,6 +488,14 @@ def resolve(found: list[Found], text: str, context: Counter[str] | None = None
         if location not in locations:
             locations.append(location)
     return locations
+
+
+def at_sea(locations: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Locations less seas (in no country) unless the text tells of a vessel: missiles
+    "launched from the Caspian and the Mediterranean Seas" struck on land."""
+    if all(loc["country"] for loc in locations) or gazetteer().vessel.search(text):
+        return locations
+    return [loc for loc in locations if loc["country"]]
 
 
 def specific(locations: list[dict[str, Any]]) -> list[dict[str, Any]]:

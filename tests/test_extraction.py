@@ -674,6 +674,14 @@ def test_arabic_vowel_marks_are_looked_through_and_kept() -> None:
     assert [loc["name"] for loc in event.locations] == ["El Fasher"]
 
 
+def test_a_sea_named_without_a_vessel_is_where_the_strike_came_from() -> None:
+    text = ("On Friday, Russian jets struck IS positions in Raqqa.\n\nEighteen cruise missiles "
+            "were launched from both the Caspian and the Mediterranean Seas on Friday.")
+    _, missiles = _extract(text, "2015-11-21", "en")
+    assert [(loc["name"], loc.get("inherited")) for loc in missiles.locations] == [
+        ("Raqqa", True)]
+
+
 def test_a_deck_and_summary_points_are_not_the_lead() -> None:
     """A headline-case deck with no full stop and a summary's bullet points stand above the
     lead: the points are accounts of the event the lead dates, not of the day before
